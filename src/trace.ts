@@ -1,0 +1,77 @@
+/**
+ * Recording a session: the sockets report what they do (listen, connect, accept, send, recv,
+ * shutdown, close) so that a lesson can draw the exchange as a sequence diagram afterwards.
+ */
+
+/** Which side of the exchange a socket is on: a listening socket and the connections it accepts are the server. */
+export type Side = "server" | "client";
+
+/** What happened. */
+export type TraceKind = "listen" | "connect" | "accept" | "send" | "recv" | "shutdown" | "close";
+
+/** The four numbers that tell one TCP connection apart from every other. */
+export interface FourTuple {
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+}
+
+/** One recorded step. */
+export interface TraceEvent {
+  /** Milliseconds since the recording started. */
+  time: number;
+  side: Side;
+  kind: TraceKind;
+  /** The helper's id of the socket that did it (stable for the socket's life). */
+  socketId: number;
+  /** Bytes sent or received, for send and recv. */
+  bytes?: number;
+  /** The first few bytes as text, for a label. */
+  preview?: string;
+  fourTuple?: FourTuple;
+}
+
+/** What the sockets hand to {@link recordEvent}: the time is filled in by the recording. */
+export type TraceInput = Omit<TraceEvent, "time">;
+
+/** A recording in progress. */
+export interface Recording {
+  /** The events so far, oldest first. */
+  readonly events: readonly TraceEvent[];
+  /** Stops recording and returns every event. */
+  stop(): TraceEvent[];
+}
+
+const active = new Set<{ start: number; events: TraceEvent[] }>();
+
+/**
+ * Starts recording every socket step the helper takes until `stop()` is called.
+ *
+ * @example
+ * const rec = startRecording();
+ * // ... listen, connect, accept, send, recv, close ...
+ * const events = rec.stop();
+ */
+export function startRecording(): Recording {
+  const state = { start: performance.now(), events: [] as TraceEvent[] };
+  active.add(state);
+  return {
+    get events() {
+      return state.events;
+    },
+    stop() {
+      active.delete(state);
+      return state.events.slice();
+    },
+  };
+}
+
+/** Internal: called by the sockets at each step. Costs nothing when no recording is running. */
+export function recordEvent(input: TraceInput): void {
+  if (active.size === 0) return;
+  const now = performance.now();
+  for (const state of active) {
+    state.events.push({ ...input, time: now - state.start });
+  }
+}
