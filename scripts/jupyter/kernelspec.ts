@@ -1,0 +1,41 @@
+/**
+ * The project-local tslab kernelspec: Jupyter finds it through JUPYTER_PATH, so the course never
+ * touches the user's global Jupyter set-up.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/** The project's root folder (this file is scripts/jupyter/kernelspec.ts). */
+export const projectRoot = path.resolve(import.meta.dirname, "..", "..");
+
+/** Where `npm run kernel:install` and the CI checks put the kernelspec: a JUPYTER_PATH entry. */
+export const localJupyterPath = path.join(projectRoot, ".jupyter-local");
+
+/** The name notebooks ask for in metadata.kernelspec.name. */
+export const kernelName = "tslab";
+
+/** What goes into kernels/tslab/kernel.json. */
+export function kernelJson(root = projectRoot): Record<string, unknown> {
+  return {
+    // Absolute: Jupyter starts kernels without node_modules/.bin on PATH.
+    argv: [
+      path.join(root, "node_modules", ".bin", "tslab"),
+      "kernel",
+      "--config-path",
+      "{connection_file}",
+    ],
+    display_name: "TypeScript",
+    language: "typescript",
+  };
+}
+
+/**
+ * Writes `<jupyterPath>/kernels/tslab/kernel.json` and returns the kernel's folder.
+ * Point JUPYTER_PATH at `jupyterPath` for Jupyter to find it.
+ */
+export function writeKernelspec(jupyterPath = localJupyterPath, root = projectRoot): string {
+  const dir = path.join(jupyterPath, "kernels", kernelName);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "kernel.json"), `${JSON.stringify(kernelJson(root), null, 2)}\n`);
+  return dir;
+}
