@@ -1,0 +1,562 @@
+/**
+ * Drawing a recorded session (see ./trace) as an SVG sequence diagram: one lane for the server,
+ * one per client connection, time running downwards, an arrow for every `send`.
+ *
+ * The function is pure: events in, SVG text out. A notebook shows it with
+ * `tslab.display.svg(...)`; a test parses it as XML. Nothing here touches a socket.
+ */
+
+import type { FourTuple, TraceEvent } from "./trace";
+
+/** Options for {@link sequenceDiagram}. */
+export interface SequenceDiagramOptions {
+  /** The diagram's accessible title (the SVG `<title>`). Default: a one-line summary. */
+  title?: string;
+  /** At most this many characters of each message preview are shown. Default 16. */
+  previewLength?: number;
+  /**
+   * Show each step's time (ms since the recording started) in a left column. Default false:
+   * times change from run to run, and a lesson's saved output should not.
+   */
+  showTimes?: boolean;
+  /** Horizontal distance between lanes, in pixels. Default: wide enough for the labels (>= 200). */
+  laneWidth?: number;
+  /** Vertical distance between steps, in pixels. Default 30. */
+  rowHeight?: number;
+}
+
+/** Where an event is drawn and which connection it belongs to. */
+interface Placed {
+  event: TraceEvent;
+  /** Position in the input (ties in time keep input order). */
+  index: number;
+  lane: Lane;
+  /** The client's "host:port": names the connection (undefined for a listening socket). */
+  client?: string;
+  /** The server's port, as a string key. */
+  server?: string;
+  /** Final row, after ordering. */
+  row: number;
+}
+
+interface Lane {
+  key: string;
+  role: "server" | "client";
+  label: string;
+  x: number;
+}
+
+interface Arrow {
+  from: Placed;
+  /** The recv that took the last byte of this send (or the end of stream), if it was recorded. */
+  to?: Placed;
+  kind: "data" | "fin";
+  /** Text of the label. */
+  label: string;
+  /** Direction, for the colour. */
+  toServer: boolean;
+}
+
+const FONT = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
+const FONT_SIZE = 12;
+/** Width of one character of FONT at FONT_SIZE, generously rounded up: used to size boxes. */
+const CHAR_WIDTH = 7.4;
+const COLOURS = {
+  background: "#ffffff",
+  text: "#1b1b1b",
+  lane: "#8a8a8a",
+  box: "#f2f2f2",
+  toServer: "#1f5fbf",
+  toClient: "#b0470b",
+  fin: "#555555",
+};
+
+/**
+ * Draws recorded socket events as an SVG sequence diagram.
+ *
+ * - One lane for the server (per listening port) and one per client connection, named by the
+ *   client's address and port: the part of the 4-tuple that tells connections apart, so several
+ *   clients of one server each get their own lane.
+ * - Time runs downwards, one row per step.
+ * - Each `send` is an arrow labelled with its byte count and a short preview. It ends at the
+ *   `recv` on the other side that took its last byte: several sends arriving in one recv, or one
+ *   send read by several recvs, show TCP as the byte stream it is. A send nobody was recorded
+ *   receiving ends flat on the other lane.
+ * - A dashed "end of stream" arrow goes from a `close` or `shutdown` to the peer's `recv` that
+ *   returned no bytes.
+ * - `listen`, `accept`, `connect`, `shutdown` and `close` are labelled boxes on their lane.
+ *
+ * The SVG has a white background of its own (readable on light and dark pages), `width`,
+ * `height` and a `viewBox`, and a `<title>` for screen readers. Every piece of text from the
+ * events is escaped: a preview of `<script>` is shown as those characters, never run.
+ *
+ * @param events - What `startRecording().stop()` returned.
+ * @param options - Title, preview length, time column, spacing.
+ * @returns The SVG document as a string.
+ *
+ * @example
+ * import * as tslab from "tslab";
+ * import { startRecording, sequenceDiagram, echoOnce, startEchoServer } from "./src";
+ * const rec = startRecording();
+ * const server = await startEchoServer({ port: 0 });
+ * await echoOnce(["127.0.0.1", server.port], "hello");
+ * await server.close();
+ * tslab.display.svg(sequenceDiagram(rec.stop()));
+ */
+export function sequenceDiagram(
+  events: readonly TraceEvent[],
+  options: SequenceDiagramOptions = {},
+): string {
+  const previewLength = Math.max(1, Math.floor(options.previewLength ?? 16));
+  const rowHeight = Math.max(20, options.rowHeight ?? 30);
+  const showTimes = options.showTimes === true;
+
+  const { placed, lanes } = placeEvents(events);
+  const arrows = matchArrows(placed, previewLength);
+  orderRows(placed, arrows);
+
+  const px = (text: string) => Math.ceil(text.length * CHAR_WIDTH);
+  const widest = (texts: string[]) => Math.max(0, ...texts.map(px));
+  const marks = placed.filter((p) => p.event.kind !== "recv" && p.event.kind !== "send");
+  const stepLabels = placed.filter((p) => p.event.kind === "recv").map((p) => markLabel(p) ?? "");
+  const laneWidth = Math.max(
+    options.laneWidth ?? 0,
+    200,
+    widest(marks.map((p) => markLabel(p) ?? "")) + 30,
+    widest(lanes.map((l) => l.label)) + 40,
+    widest(arrows.map((a) => a.label)) + 40,
+  );
+  // recv labels hang beside their lane, outwards: room for them beyond the first and last lane.
+  const overhang = Math.max(0, widest(stepLabels) + 14 - laneWidth / 2);
+  const gutter = (showTimes ? 80 : 20) + overhang;
+  const headHeight = 54;
+  const top = headHeight + 20;
+  lanes.forEach((lane, i) => {
+    lane.x = gutter + laneWidth / 2 + i * laneWidth;
+  });
+  const width = Math.max(gutter + lanes.length * laneWidth + overhang + 20, 320);
+  const height = top + Math.max(placed.length, 1) * rowHeight + 20;
+  const yOf = (p: Placed) => top + p.row * rowHeight + rowHeight / 2;
+
+  const title = options.title ?? summary(lanes, arrows);
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" font-family="${FONT}" font-size="${FONT_SIZE}">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<desc>${escapeXml(describeSession(placed, arrows))}</desc>`,
+    `<rect class="background" x="0" y="0" width="${width}" height="${height}" fill="${COLOURS.background}"/>`,
+  );
+
+  if (placed.length === 0) {
+    out.push(
+      `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="${COLOURS.text}">no socket events were recorded</text>`,
+      "</svg>",
+    );
+    return out.join("\n");
+  }
+
+  for (const lane of lanes) {
+    const boxWidth = laneWidth - 24;
+    const [role, where] = [lane.role, lane.label];
+    out.push(
+      `<g class="lane lane-${lane.role}" data-lane="${escapeXml(lane.key)}">`,
+      `<line x1="${lane.x}" y1="${headHeight}" x2="${lane.x}" y2="${height - 10}" stroke="${COLOURS.lane}" stroke-dasharray="4 4"/>`,
+      `<rect x="${lane.x - boxWidth / 2}" y="10" width="${boxWidth}" height="${headHeight - 10}" rx="4" fill="${COLOURS.box}" stroke="${COLOURS.text}"/>`,
+      `<text x="${lane.x}" y="28" text-anchor="middle" font-weight="bold" fill="${COLOURS.text}">${role}</text>`,
+      `<text x="${lane.x}" y="45" text-anchor="middle" fill="${COLOURS.text}">${escapeXml(where)}</text>`,
+      "</g>",
+    );
+  }
+
+  if (showTimes) {
+    for (const p of placed) {
+      out.push(
+        `<text class="time" x="${gutter - overhang - 8}" y="${yOf(p) + 4}" text-anchor="end" fill="${COLOURS.lane}">${formatTime(p.event.time)}</text>`,
+      );
+    }
+  }
+
+  for (const arrow of arrows) out.push(drawArrow(arrow, yOf, lanesOpposite(arrow, lanes)));
+
+  for (const p of placed) {
+    const label = markLabel(p);
+    const y = yOf(p);
+    if (p.event.kind === "send" || p.event.kind === "recv") {
+      out.push(
+        `<circle class="step step-${p.event.kind}" cx="${p.lane.x}" cy="${y}" r="3" fill="${COLOURS.text}"/>`,
+      );
+      if (label !== undefined) {
+        // A recv's label goes on the side away from the lane the data came from.
+        const leftward = p.lane.role === "server";
+        const dx = leftward ? -8 : 8;
+        out.push(
+          `<text class="step-label" x="${p.lane.x + dx}" y="${y + 4}" text-anchor="${leftward ? "end" : "start"}" fill="${COLOURS.text}" ${HALO}>${escapeXml(label)}</text>`,
+        );
+      }
+      continue;
+    }
+    if (label === undefined) continue;
+    const w = label.length * CHAR_WIDTH + 12;
+    out.push(
+      `<g class="mark mark-${p.event.kind}">`,
+      `<rect x="${p.lane.x - w / 2}" y="${y - 10}" width="${w}" height="20" rx="3" fill="${COLOURS.background}" stroke="${COLOURS.text}"/>`,
+      `<text x="${p.lane.x}" y="${y + 4}" text-anchor="middle" fill="${COLOURS.text}">${escapeXml(label)}</text>`,
+      "</g>",
+    );
+  }
+
+  out.push("</svg>");
+  return out.join("\n");
+}
+
+/** A white outline behind label text, so a label stays readable where it crosses a line. */
+const HALO = `paint-order="stroke" stroke="${COLOURS.background}" stroke-width="4" stroke-linejoin="round"`;
+
+function endpoint(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The server's and the client's ends of an event's connection, whichever side recorded it. */
+function ends(event: TraceEvent): { server?: string; serverHost?: string; client?: string } {
+  const t: FourTuple | undefined = event.fourTuple;
+  if (t === undefined) return {};
+  const local = { host: t.localAddress, port: t.localPort };
+  const remote = { host: t.remoteAddress, port: t.remotePort };
+  const [server, client] = event.side === "server" ? [local, remote] : [remote, local];
+  const has = (e: { host: string; port: number }) =>
+    typeof e.port === "number" && e.port > 0 && typeof e.host === "string" && e.host !== "";
+  return {
+    // Keyed by port alone: a server listening on all interfaces (0.0.0.0) and its connections
+    // (127.0.0.1) are the same server, and the lecture's point is that the port names the process.
+    server: has(server) ? String(server.port) : undefined,
+    serverHost: has(server) ? endpoint(server.host, server.port) : undefined,
+    client: has(client) ? endpoint(client.host, client.port) : undefined,
+  };
+}
+
+function placeEvents(events: readonly TraceEvent[]): { placed: Placed[]; lanes: Lane[] } {
+  // What each socket is known to be, from any of its events that carries a 4-tuple.
+  const known = new Map<number, { server?: string; client?: string }>();
+  const serverNames = new Map<string, string>();
+  for (const e of events) {
+    const end = ends(e);
+    const info = known.get(e.socketId) ?? {};
+    if (end.server !== undefined && end.serverHost !== undefined) {
+      info.server ??= end.server;
+      // The server's own view of its address wins over what a client connected to.
+      if (!serverNames.has(end.server) || e.side === "server") {
+        serverNames.set(end.server, end.serverHost);
+      }
+    }
+    if (end.client !== undefined) info.client ??= end.client;
+    known.set(e.socketId, info);
+  }
+
+  const serverLanes = new Map<string, Lane>();
+  const clientLanes = new Map<string, Lane>();
+  const serverLane = (key: string | undefined): Lane => {
+    // A server socket we know nothing about (a listener without address) joins the only server.
+    const k = key ?? (serverLanes.size === 1 ? [...serverLanes.keys()][0] : "?");
+    let lane = serverLanes.get(k);
+    if (lane === undefined) {
+      lane = { key: `server ${k}`, role: "server", label: serverNames.get(k) ?? "", x: 0 };
+      serverLanes.set(k, lane);
+    }
+    return lane;
+  };
+  const clientLane = (key: string): Lane => {
+    let lane = clientLanes.get(key);
+    if (lane === undefined) {
+      const label = key.startsWith("#") ? `socket ${key}` : key;
+      lane = { key: `client ${key}`, role: "client", label, x: 0 };
+      clientLanes.set(key, lane);
+    }
+    return lane;
+  };
+
+  // Lanes for every known server first, so listeners without an address find theirs.
+  for (const e of events) {
+    const s = ends(e).server;
+    if (s !== undefined) serverLane(s);
+  }
+
+  const sorted = events
+    .map((event, index) => ({ event, index }))
+    .sort((a, b) => a.event.time - b.event.time || a.index - b.index);
+  const placed: Placed[] = sorted.map(({ event, index }) => {
+    const info = known.get(event.socketId) ?? {};
+    const lane =
+      event.side === "server"
+        ? serverLane(info.server)
+        : clientLane(info.client ?? `#${event.socketId}`);
+    return { event, index, lane, client: info.client, server: info.server, row: 0 };
+  });
+  return { placed, lanes: [...serverLanes.values(), ...clientLanes.values()] };
+}
+
+function matchArrows(placed: Placed[], previewLength: number): Arrow[] {
+  const arrows: Arrow[] = [];
+  // One byte stream per connection and direction: the sends on one end, the recvs on the other.
+  interface Stream {
+    toServer: boolean;
+    sends: Placed[];
+    recvs: Placed[];
+    /** The first shutdown or close on the sending end: it ends the stream. */
+    closer?: Placed;
+    /** The first recv on the receiving end that returned no bytes. */
+    eof?: Placed;
+  }
+  const streams = new Map<string, Stream>();
+  const stream = (p: Placed, toServer: boolean): Stream => {
+    const key = `${p.client}|${p.server}|${toServer ? ">" : "<"}`;
+    let s = streams.get(key);
+    if (s === undefined) {
+      s = { toServer, sends: [], recvs: [] };
+      streams.set(key, s);
+    }
+    return s;
+  };
+  for (const p of placed) {
+    if (p.client === undefined) continue;
+    const fromClient = p.event.side === "client";
+    const kind = p.event.kind;
+    if (kind === "send") stream(p, fromClient).sends.push(p);
+    else if (kind === "recv") {
+      const s = stream(p, !fromClient);
+      if ((p.event.bytes ?? 0) > 0) s.recvs.push(p);
+      else s.eof ??= p;
+    } else if (kind === "shutdown" || kind === "close") {
+      const s = stream(p, fromClient);
+      s.closer ??= p;
+    }
+  }
+
+  for (const s of streams.values()) {
+    const toServer = s.toServer;
+    // Byte offsets where each recv's bytes end in the stream.
+    const recvEnds: number[] = [];
+    let received = 0;
+    for (const r of s.recvs) {
+      received += r.event.bytes ?? 0;
+      recvEnds.push(received);
+    }
+    let sent = 0;
+    for (const p of s.sends) {
+      const n = p.event.bytes ?? 0;
+      sent += n;
+      // The recv that took this send's last byte; a zero-byte send has none.
+      const i = n > 0 ? recvEnds.findIndex((end) => end >= sent) : -1;
+      const to = i >= 0 ? s.recvs[i] : undefined;
+      const preview =
+        p.event.preview !== undefined ? ` ${quote(p.event.preview, previewLength)}` : "";
+      arrows.push({ from: p, to, kind: "data", label: `${bytesText(n)}${preview}`, toServer });
+    }
+    if (s.closer !== undefined && s.eof !== undefined) {
+      arrows.push({
+        from: s.closer,
+        to: s.eof,
+        kind: "fin",
+        label: "end of stream (FIN)",
+        toServer,
+      });
+    }
+  }
+  return arrows;
+}
+
+/**
+ * Rows follow time, except that a sender is never drawn below what its peer received: the two
+ * ends record their steps independently, and a recv can be noted a moment before the send that
+ * fed it has finished.
+ */
+function orderRows(placed: Placed[], arrows: Arrow[]): void {
+  const position = new Map<Placed, number>();
+  placed.forEach((p, i) => {
+    position.set(p, i);
+  });
+  const key = new Map<Placed, number>();
+  for (const p of placed) key.set(p, position.get(p) ?? 0);
+  for (const a of arrows) {
+    if (a.to === undefined) continue;
+    const target = (position.get(a.to) ?? 0) - 0.5;
+    if ((key.get(a.from) ?? 0) > target) key.set(a.from, target);
+  }
+  placed.sort((a, b) => (key.get(a) ?? 0) - (key.get(b) ?? 0) || a.index - b.index);
+  placed.forEach((p, i) => {
+    p.row = i;
+  });
+}
+
+function markLabel(p: Placed): string | undefined {
+  const e = p.event;
+  const peer = p.lane.role === "server" ? p.client : p.server;
+  switch (e.kind) {
+    case "listen":
+      return "listen";
+    case "accept":
+      return p.client !== undefined ? `accept ${p.client}` : "accept";
+    case "connect":
+      return p.client !== undefined && p.server !== undefined
+        ? `connect to :${p.server}`
+        : "connect";
+    case "shutdown":
+      return p.lane.role === "server" && peer !== undefined ? `shutdown (${peer})` : "shutdown";
+    case "close":
+      if (p.lane.role === "server") {
+        return peer !== undefined ? `close (${peer})` : "close listener";
+      }
+      return "close";
+    case "recv":
+      return (e.bytes ?? 0) > 0 ? `recv ${bytesText(e.bytes ?? 0)}` : "recv: end of stream";
+    case "send":
+      return undefined;
+    default:
+      return String(e.kind);
+  }
+}
+
+function lanesOpposite(arrow: Arrow, lanes: Lane[]): Lane | undefined {
+  if (arrow.to !== undefined) return arrow.to.lane;
+  const p = arrow.from;
+  if (p.lane.role === "server") return lanes.find((l) => l.key === `client ${p.client}`);
+  return lanes.find((l) => l.key === `server ${p.server}`);
+}
+
+function drawArrow(arrow: Arrow, yOf: (p: Placed) => number, target: Lane | undefined): string {
+  if (target === undefined) return "";
+  const x1 = arrow.from.lane.x;
+  const y1 = yOf(arrow.from);
+  const x2 = target.x;
+  const y2 = arrow.to !== undefined ? yOf(arrow.to) : y1;
+  const colour =
+    arrow.kind === "fin" ? COLOURS.fin : arrow.toServer ? COLOURS.toServer : COLOURS.toClient;
+  // Stop short of the lane so the arrowhead is not hidden under the step's dot.
+  const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+  const ux = (x2 - x1) / len;
+  const uy = (y2 - y1) / len;
+  const ex = x2 - ux * 4;
+  const ey = y2 - uy * 4;
+  const head = [
+    [ex, ey],
+    [ex - ux * 9 - uy * 4, ey - uy * 9 + ux * 4],
+    [ex - ux * 9 + uy * 4, ey - uy * 9 - ux * 4],
+  ]
+    .map(([x, y]) => `${round(x)},${round(y)}`)
+    .join(" ");
+  // The label sits just above the arrow's start: every send has a row of its own, so labels of
+  // arrows that converge on one recv never overlap.
+  const rightward = x2 >= x1;
+  const lx = x1 + (rightward ? 10 : -10);
+  const ly = y1 - 7;
+  const dashed = arrow.kind === "fin" ? ' stroke-dasharray="6 4"' : "";
+  const delivered = arrow.to !== undefined ? "delivered" : "unmatched";
+  return [
+    // data-from/data-to: the rows (steps, from 0) the arrow joins, for tests and for scripts.
+    `<g class="arrow ${arrow.kind} ${delivered}" data-bytes="${arrow.kind === "data" ? (arrow.from.event.bytes ?? 0) : 0}" data-from="${arrow.from.row}" data-to="${arrow.to?.row ?? arrow.from.row}">`,
+    `<title>${escapeXml(arrow.label)}</title>`,
+    `<line x1="${round(x1)}" y1="${round(y1)}" x2="${round(ex)}" y2="${round(ey)}" stroke="${colour}" stroke-width="1.5"${dashed}/>`,
+    `<polygon points="${head}" fill="${colour}"/>`,
+    // The end of stream needs no text of its own: the "recv: end of stream" it points at says it.
+    arrow.kind === "data"
+      ? `<text x="${round(lx)}" y="${round(ly)}" text-anchor="${rightward ? "start" : "end"}" fill="${colour}" ${HALO}>${escapeXml(arrow.label)}</text>`
+      : "",
+    "</g>",
+  ]
+    .filter((line) => line !== "")
+    .join("\n");
+}
+
+function summary(lanes: Lane[], arrows: Arrow[]): string {
+  const servers = lanes.filter((l) => l.role === "server").length;
+  const clients = lanes.length - servers;
+  const data = arrows.filter((a) => a.kind === "data");
+  const bytes = data.reduce((sum, a) => sum + (a.from.event.bytes ?? 0), 0);
+  return `Sequence diagram: ${plural(servers, "server")}, ${plural(clients, "client connection")}, ${plural(data.length, "send")} carrying ${bytesText(bytes)}`;
+}
+
+function describeSession(placed: Placed[], arrows: Arrow[]): string {
+  const lines: string[] = [];
+  const arrowOf = new Map<Placed, Arrow>();
+  for (const a of arrows) if (a.kind === "data") arrowOf.set(a.from, a);
+  for (const p of placed) {
+    const who = `${p.lane.role} ${p.lane.label}`.trim();
+    const arrow = arrowOf.get(p);
+    lines.push(
+      `${who}: ${arrow !== undefined ? `send ${arrow.label}` : (markLabel(p) ?? p.event.kind)}`,
+    );
+  }
+  return lines.join("; ");
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function bytesText(n: number): string {
+  const digits = String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${digits} ${n === 1 ? "byte" : "bytes"}`;
+}
+
+function formatTime(ms: number): string {
+  return `${ms.toFixed(1)} ms`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/**
+ * A preview as a quoted string with invisible characters made visible (\n, \r, \t, \xNN) and cut
+ * to `max` characters. Characters XML cannot hold at all (NUL, lone surrogates) never pass.
+ */
+function quote(text: string, max: number): string {
+  const chars = Array.from(text);
+  const cut = chars.length > max;
+  const shown = (cut ? chars.slice(0, max) : chars).map(visible).join("");
+  return `"${shown}${cut ? "…" : ""}"`;
+}
+
+function visible(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "\t") return "\\t";
+  if (ch === '"' || ch === "\\") return `\\${ch}`;
+  if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) {
+    return `\\x${code.toString(16).padStart(2, "0")}`;
+  }
+  // Lone surrogates and the two non-characters are not allowed in XML.
+  if ((code >= 0xd800 && code <= 0xdfff) || code === 0xfffe || code === 0xffff) return "\ufffd";
+  return ch;
+}
+
+/** Escapes text for XML content and attribute values, dropping what XML 1.0 cannot hold. */
+function escapeXml(text: string): string {
+  return Array.from(text)
+    .map((ch) => {
+      switch (ch) {
+        case "&":
+          return "&amp;";
+        case "<":
+          return "&lt;";
+        case ">":
+          return "&gt;";
+        case '"':
+          return "&quot;";
+        case "'":
+          return "&apos;";
+        default: {
+          const code = ch.codePointAt(0) ?? 0;
+          const allowed =
+            code === 0x9 ||
+            code === 0xa ||
+            code === 0xd ||
+            (code >= 0x20 && code <= 0xd7ff) ||
+            (code >= 0xe000 && code <= 0xfffd) ||
+            code >= 0x10000;
+          return allowed ? ch : "\ufffd";
+        }
+      }
+    })
+    .join("");
+}

@@ -1,0 +1,277 @@
+import { JSDOM } from "jsdom";
+import { describe, expect, test } from "vitest";
+import { sequenceDiagram } from "../src/diagram";
+import type { FourTuple, TraceEvent, TraceInput } from "../src/trace";
+
+/** Parses SVG text as XML: throws if it is not well-formed. */
+function parse(svg: string): Document {
+  return new JSDOM(svg, { contentType: "image/svg+xml" }).window.document;
+}
+
+function tuple(localPort: number, remotePort: number): FourTuple {
+  return { localAddress: "127.0.0.1", localPort, remoteAddress: "127.0.0.1", remotePort };
+}
+
+/** A hand-written session: times 1, 2, 3... in the order given. */
+function session(...inputs: TraceInput[]): TraceEvent[] {
+  return inputs.map((input, i) => ({ ...input, time: i + 1 }));
+}
+
+const SERVER = 12345;
+const c = (port: number, kind: TraceInput["kind"], extra: Partial<TraceInput> = {}) =>
+  ({
+    side: "client",
+    kind,
+    socketId: port,
+    fourTuple: tuple(port, SERVER),
+    ...extra,
+  }) as TraceInput;
+const s = (port: number, kind: TraceInput["kind"], extra: Partial<TraceInput> = {}) =>
+  ({
+    side: "server",
+    kind,
+    socketId: port + 100_000,
+    fourTuple: tuple(SERVER, port),
+    ...extra,
+  }) as TraceInput;
+
+const echo = session(
+  { side: "server", kind: "listen", socketId: 1 },
+  c(50001, "connect"),
+  s(50001, "accept"),
+  c(50001, "send", { bytes: 5, preview: "hello" }),
+  s(50001, "recv", { bytes: 5, preview: "hello" }),
+  s(50001, "send", { bytes: 5, preview: "hello" }),
+  s(50001, "close"),
+  c(50001, "recv", { bytes: 5, preview: "hello" }),
+  c(50001, "recv", { bytes: 0 }),
+  c(50001, "close"),
+  { side: "server", kind: "close", socketId: 1 },
+);
+
+describe("sequenceDiagram", () => {
+  test("the SVG is well-formed XML with an svg root element", () => {
+    const doc = parse(sequenceDiagram(echo));
+    expect(doc.documentElement.localName).toBe("svg");
+    expect(doc.documentElement.namespaceURI).toBe("http://www.w3.org/2000/svg");
+  });
+
+  test("the SVG sets width, height and a viewBox of the same size", () => {
+    const svg = parse(sequenceDiagram(echo)).documentElement;
+    const width = Number(svg.getAttribute("width"));
+    const height = Number(svg.getAttribute("height"));
+    expect(width).toBeGreaterThan(0);
+    expect(height).toBeGreaterThan(0);
+    expect(svg.getAttribute("viewBox")).toBe(`0 0 ${width} ${height}`);
+  });
+
+  test("the SVG has a title for screen readers and an image role", () => {
+    const svg = parse(sequenceDiagram(echo)).documentElement;
+    expect(svg.getAttribute("role")).toBe("img");
+    expect(svg.firstElementChild?.localName).toBe("title");
+    expect(svg.firstElementChild?.textContent).toMatch(/1 server, 1 client connection, 2 sends/);
+  });
+
+  test("a title given in the options is used", () => {
+    const svg = parse(sequenceDiagram(echo, { title: "Echo <once>" })).documentElement;
+    expect(svg.querySelector("title")?.textContent).toBe("Echo <once>");
+  });
+
+  test("the SVG paints its own white background so it reads on dark pages", () => {
+    const doc = parse(sequenceDiagram(echo));
+    const background = doc.querySelector("rect.background");
+    expect(background?.getAttribute("fill")).toBe("#ffffff");
+    expect(background?.getAttribute("width")).toBe(doc.documentElement.getAttribute("width"));
+  });
+
+  test("one echo exchange has a server lane, a client lane and two data arrows", () => {
+    const doc = parse(sequenceDiagram(echo));
+    expect(doc.querySelectorAll("g.lane-server")).toHaveLength(1);
+    expect(doc.querySelectorAll("g.lane-client")).toHaveLength(1);
+    expect(doc.querySelectorAll("g.arrow.data")).toHaveLength(2);
+    expect(doc.querySelectorAll("g.arrow.data.delivered")).toHaveLength(2);
+  });
+
+  test("lanes are named by the server's address and the client's address and port", () => {
+    const doc = parse(sequenceDiagram(echo));
+    const text = (sel: string) => doc.querySelector(sel)?.textContent ?? "";
+    expect(text("g.lane-server")).toContain("127.0.0.1:12345");
+    expect(text("g.lane-client")).toContain("127.0.0.1:50001");
+  });
+
+  test("data arrows are labelled with the byte count and a quoted preview", () => {
+    const doc = parse(sequenceDiagram(echo));
+    const labels = [...doc.querySelectorAll("g.arrow.data > text")].map((t) => t.textContent);
+    expect(labels).toEqual(['5 bytes "hello"', '5 bytes "hello"']);
+  });
+
+  test("listen, accept, connect and close appear as labelled marks", () => {
+    const doc = parse(sequenceDiagram(echo));
+    const marks = [...doc.querySelectorAll("g.mark")].map((g) => g.textContent?.trim());
+    expect(marks).toEqual([
+      "listen",
+      "connect to :12345",
+      "accept 127.0.0.1:50001",
+      "close (127.0.0.1:50001)",
+      "close",
+      "close listener",
+    ]);
+  });
+
+  test("the server's close is drawn as an end of stream reaching the client's empty recv", () => {
+    const doc = parse(sequenceDiagram(echo));
+    expect(doc.querySelectorAll("g.arrow.fin")).toHaveLength(1);
+    expect(doc.body?.textContent ?? doc.documentElement.textContent).toContain(
+      "recv: end of stream",
+    );
+  });
+
+  test("three clients of one server get three client lanes", () => {
+    const events = session(
+      { side: "server", kind: "listen", socketId: 1 },
+      ...[50001, 50002, 50003].flatMap((port) => [
+        c(port, "connect"),
+        s(port, "accept"),
+        c(port, "send", { bytes: 2, preview: "hi" }),
+        s(port, "recv", { bytes: 2 }),
+      ]),
+    );
+    const doc = parse(sequenceDiagram(events));
+    expect(doc.querySelectorAll("g.lane-server")).toHaveLength(1);
+    const clients = [...doc.querySelectorAll("g.lane-client")].map((g) => g.textContent);
+    expect(clients).toHaveLength(3);
+    expect(clients.join()).toMatch(/50001.*50002.*50003/s);
+    expect(doc.querySelectorAll("g.arrow.data")).toHaveLength(3);
+  });
+
+  test("a server listening on all interfaces shares one lane with its loopback connections", () => {
+    const events = session(
+      {
+        side: "server",
+        kind: "listen",
+        socketId: 1,
+        fourTuple: { localAddress: "0.0.0.0", localPort: SERVER, remoteAddress: "", remotePort: 0 },
+      },
+      c(50001, "connect"),
+      s(50001, "accept"),
+    );
+    expect(parse(sequenceDiagram(events)).querySelectorAll("g.lane-server")).toHaveLength(1);
+  });
+
+  test("two sends read by one recv both end at that recv", () => {
+    const events = session(
+      c(50001, "send", { bytes: 3, preview: "abc" }),
+      c(50001, "send", { bytes: 3, preview: "def" }),
+      s(50001, "recv", { bytes: 6 }),
+    );
+    const arrows = [...parse(sequenceDiagram(events)).querySelectorAll("g.arrow.data")];
+    expect(arrows.map((a) => [a.getAttribute("data-from"), a.getAttribute("data-to")])).toEqual([
+      ["0", "2"],
+      ["1", "2"],
+    ]);
+  });
+
+  test("a send read by two recvs ends at the recv that took its last byte", () => {
+    const events = session(
+      c(50001, "send", { bytes: 6, preview: "abcdef" }),
+      s(50001, "recv", { bytes: 2 }),
+      s(50001, "recv", { bytes: 4 }),
+    );
+    const arrow = parse(sequenceDiagram(events)).querySelector("g.arrow.data");
+    expect(arrow?.getAttribute("data-to")).toBe("2");
+  });
+
+  test("a recv recorded just before the send that fed it is still drawn below it", () => {
+    const events = session(
+      s(50001, "recv", { bytes: 5 }),
+      c(50001, "send", { bytes: 5, preview: "hello" }),
+    );
+    const doc = parse(sequenceDiagram(events));
+    const arrow = doc.querySelector("g.arrow.data");
+    expect(arrow?.getAttribute("data-from")).toBe("0");
+    expect(arrow?.getAttribute("data-to")).toBe("1");
+    const line = arrow?.querySelector("line");
+    expect(Number(line?.getAttribute("y2"))).toBeGreaterThan(Number(line?.getAttribute("y1")));
+  });
+
+  test("a send nobody was recorded receiving is drawn flat to the peer's lane", () => {
+    const doc = parse(sequenceDiagram(session(c(50001, "send", { bytes: 4, preview: "ping" }))));
+    const line = doc.querySelector("g.arrow.data.unmatched > line");
+    expect(line?.getAttribute("y1")).toBe(line?.getAttribute("y2"));
+    expect(doc.querySelectorAll("g.lane")).toHaveLength(2);
+  });
+
+  test("a preview holding <script> is shown as text, never as markup", () => {
+    const svg = sequenceDiagram(
+      session(c(50001, "send", { bytes: 29, preview: '<script>alert("x")</script>&' })),
+      { previewLength: 40 },
+    );
+    expect(svg).not.toContain("<script");
+    const doc = parse(svg);
+    expect(doc.querySelectorAll("script")).toHaveLength(0);
+    expect(doc.querySelector("g.arrow.data > text")?.textContent).toBe(
+      '29 bytes "<script>alert(\\"x\\")</script>&"',
+    );
+  });
+
+  test("control characters and lone surrogates in a preview stay well-formed and visible", () => {
+    const svg = sequenceDiagram(
+      session(c(50001, "send", { bytes: 6, preview: "a\nb\u0000\u001b\ud800" })),
+    );
+    const label = parse(svg).querySelector("g.arrow.data > text")?.textContent;
+    expect(label).toBe('6 bytes "a\\nb\\x00\\x1b\ufffd"');
+  });
+
+  test("addresses and titles with markup characters are escaped everywhere", () => {
+    const doc = parse(sequenceDiagram(echo, { title: `'"&<>` }));
+    expect(doc.querySelector("title")?.textContent).toBe(`'"&<>`);
+  });
+
+  test("a long preview is cut to previewLength characters with an ellipsis", () => {
+    const svg = sequenceDiagram(
+      session(c(50001, "send", { bytes: 26, preview: "abcdefghijklmnopqrstuvwxyz" })),
+      { previewLength: 5 },
+    );
+    expect(parse(svg).querySelector("g.arrow.data > text")?.textContent).toBe('26 bytes "abcde…"');
+  });
+
+  test("IPv6 client addresses are written in brackets", () => {
+    const v6: FourTuple = {
+      localAddress: "::1",
+      localPort: 50001,
+      remoteAddress: "::1",
+      remotePort: SERVER,
+    };
+    const doc = parse(
+      sequenceDiagram(session({ side: "client", kind: "connect", socketId: 2, fourTuple: v6 })),
+    );
+    expect(doc.querySelector("g.lane-client")?.textContent).toContain("[::1]:50001");
+    expect(doc.querySelector("g.lane-server")?.textContent).toContain("[::1]:12345");
+  });
+
+  test("times are shown only when asked for", () => {
+    expect(parse(sequenceDiagram(echo)).querySelectorAll("text.time")).toHaveLength(0);
+    const timed = parse(sequenceDiagram(echo, { showTimes: true }));
+    expect(timed.querySelectorAll("text.time")).toHaveLength(echo.length);
+    expect(timed.querySelector("text.time")?.textContent).toBe("1.0 ms");
+  });
+
+  test("the same events always give the same SVG", () => {
+    expect(sequenceDiagram(echo)).toBe(sequenceDiagram(echo.slice()));
+  });
+
+  test("an empty recording gives a well-formed SVG that says nothing was recorded", () => {
+    const doc = parse(sequenceDiagram([]));
+    expect(doc.documentElement.textContent).toContain("no socket events were recorded");
+  });
+
+  test("byte counts are written with thousands separators and singular for one byte", () => {
+    const doc = parse(
+      sequenceDiagram(
+        session(c(50001, "send", { bytes: 65536 }), c(50001, "send", { bytes: 1, preview: "x" })),
+      ),
+    );
+    const labels = [...doc.querySelectorAll("g.arrow.data > text")].map((t) => t.textContent);
+    expect(labels).toEqual(["65,536 bytes", '1 byte "x"']);
+  });
+});
