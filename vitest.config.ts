@@ -6,5 +6,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // The Jupyter tests talk to kernels over a websocket: Node 20 has its WebSocket behind a flag.
+    execArgv: typeof WebSocket === "undefined" ? ["--experimental-websocket"] : [],
   },
 });

@@ -14,12 +14,19 @@ export const localJupyterPath = path.join(projectRoot, ".jupyter-local");
 /** The name notebooks ask for in metadata.kernelspec.name. */
 export const kernelName = "tslab";
 
-/** What goes into kernels/tslab/kernel.json. */
-export function kernelJson(root = projectRoot): Record<string, unknown> {
+/**
+ * What goes into kernels/tslab/kernel.json.
+ *
+ * `node` defaults to the Node.js running this script (the one that installed node_modules).
+ */
+export function kernelJson(root = projectRoot, node = process.execPath): Record<string, unknown> {
   return {
-    // Absolute: Jupyter starts kernels without node_modules/.bin on PATH.
+    // Absolute paths, node included: Jupyter (or VS Code started from a desktop menu) launches
+    // kernels with a PATH that may hold neither node_modules/.bin nor the `node` that tslab's
+    // `#!/usr/bin/env node` script needs.
     argv: [
-      path.join(root, "node_modules", ".bin", "tslab"),
+      node,
+      path.join(root, "node_modules", "tslab", "bin", "tslab"),
       "kernel",
       "--config-path",
       "{connection_file}",

@@ -1,0 +1,229 @@
+/**
+ * Starts a Jupyter server on the course: bound to 127.0.0.1, the lessons' folder open, and the
+ * project-local tslab kernelspec found through JUPYTER_PATH (the user's own Jupyter set-up is
+ * left alone).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+import type { JupyterInstall } from "./find-jupyter";
+import { localJupyterPath, projectRoot, writeKernelspec } from "./kernelspec";
+import { descendantPids, isAlive, killAll } from "./process-tree";
+
+export interface StartJupyterOptions {
+  /** The Jupyter to run (from findJupyter()). */
+  jupyter: JupyterInstall;
+  /** The folder the server shows; default notebooks/. Kernels start in the notebook's folder. */
+  notebookDir?: string;
+  /** Port on 127.0.0.1; default 8888 when free, else any free port. 0 means any free port. */
+  port?: number;
+  /** Login token; default a fresh random one. */
+  token?: string;
+  /** Let Jupyter open a browser tab; default false. */
+  open?: boolean;
+  /** Where the project-local kernelspec is written (a JUPYTER_PATH entry); default .jupyter-local/. */
+  jupyterPath?: string;
+  /** The project whose node_modules/tslab the kernel runs; default this one. */
+  root?: string;
+  /** Extra environment for the server (tests isolate JUPYTER_CONFIG_DIR and friends). */
+  env?: NodeJS.ProcessEnv;
+  /** "inherit" shows Jupyter's log in this terminal; "pipe" collects it in `log()`. */
+  output?: "inherit" | "pipe";
+  /** How long to wait for the server to answer; default 60 s (a cold Python start is slow). */
+  readyTimeoutMs?: number;
+}
+
+/** A Jupyter server this process started. */
+export interface RunningJupyter {
+  /** The address to open, login token included. */
+  url: string;
+  /** The server's base address, no token: for the REST API. */
+  baseUrl: string;
+  port: number;
+  token: string;
+  notebookDir: string;
+  process: ChildProcess;
+  /** Settles with the exit code (or the signal's name) once the server has exited. */
+  exited: Promise<number | string>;
+  /** What the server printed so far, when started with output "pipe". */
+  log(): string;
+  /**
+   * Stops the server and every kernel it started: SIGTERM (Jupyter then shuts its kernels down),
+   * SIGKILL after `graceMs`, and SIGKILL to any kernel still alive. Safe to call twice.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The port Jupyter users expect. */
+export const defaultPort = 8888;
+
+/**
+ * Writes the kernelspec and starts the server; resolves once its REST API answers.
+ *
+ * @example
+ * const jupyter = await findJupyter();
+ * if (jupyter) {
+ *   const server = await startJupyter({ jupyter });
+ *   console.log(server.url);
+ *   await server.stop();
+ * }
+ */
+export async function startJupyter(options: StartJupyterOptions): Promise<RunningJupyter> {
+  const root = options.root ?? projectRoot;
+  const notebookDir = path.resolve(options.notebookDir ?? path.join(root, "notebooks"));
+  const jupyterPath = options.jupyterPath ?? localJupyterPath;
+  writeKernelspec(jupyterPath, root);
+
+  const port = await choosePort(options.port);
+  const token = options.token ?? randomBytes(24).toString("hex");
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.env,
+    // First on JUPYTER_PATH, so this project's "tslab" wins over any global one of that name.
+    JUPYTER_PATH: [jupyterPath, options.env?.JUPYTER_PATH ?? process.env.JUPYTER_PATH]
+      .filter((p) => p)
+      .join(path.delimiter),
+    // Through the environment, not argv: other users of a shared machine can read argv in `ps`.
+    JUPYTER_TOKEN: token,
+    // Silences debugpy's "frozen modules" warning that Python 3.11 prints at every start.
+    PYDEVD_DISABLE_FILE_VALIDATION: "1",
+  };
+  const args = [
+    "--ip=127.0.0.1",
+    `--port=${port}`,
+    // Fail rather than drift to another port, which would make the printed URL wrong.
+    "--port-retries=0",
+  ];
+  if (!options.open) args.push("--no-browser");
+  // Jupyter refuses to run as root without this; containers and CI machines often are root.
+  if (process.getuid?.() === 0) args.push("--allow-root");
+
+  const output = options.output ?? "inherit";
+  const child = spawn(options.jupyter.command, args, {
+    cwd: notebookDir,
+    env,
+    // stdin not a terminal: Jupyter then stops at the first signal instead of asking "y/n?".
+    stdio: ["ignore", output, output],
+    // A process group of its own, so a Ctrl-C in the terminal reaches only us and Jupyter gets
+    // exactly one signal, from stop(): a second signal during its shutdown aborts the shutdown
+    // of its kernels half-way.
+    detached: process.platform !== "win32",
+    windowsHide: true,
+  });
+  let log = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    log += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    log += chunk.toString();
+  });
+  // Detached, the server would outlive a crash of this process: take it along.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
+  const exited = new Promise<number | string>((resolve) => {
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown"));
+    child.once("error", (error) => resolve(error.message));
+  }).finally(() => process.off("exit", killOnExit));
+
+  let stopping: Promise<void> | undefined;
+  const stop = (graceMs = 10_000): Promise<void> => {
+    stopping ??= stopServer(child, exited, graceMs);
+    return stopping;
+  };
+  const running: RunningJupyter = {
+    url: `${baseUrl}/?token=${token}`,
+    baseUrl,
+    port,
+    token,
+    notebookDir,
+    process: child,
+    exited,
+    log: () => log,
+    stop,
+  };
+
+  try {
+    await waitUntilAnswering(running, options.readyTimeoutMs ?? 60_000);
+  } catch (error) {
+    await stop(2_000);
+    throw error;
+  }
+  return running;
+}
+
+async function stopServer(
+  child: ChildProcess,
+  exited: Promise<number | string>,
+  graceMs: number,
+): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  // Taken before the server goes: once it has exited, its orphaned kernels have another parent.
+  const kernels = descendantPids(pid);
+  if (child.exitCode === null && child.signalCode === null) {
+    // SIGTERM, not SIGINT: Jupyter stops at once on it, and a second one does no harm.
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+  killAll(kernels.filter(isAlive));
+}
+
+/** Polls the REST API until it answers, the server exits, or time runs out. */
+async function waitUntilAnswering(running: RunningJupyter, timeoutMs: number): Promise<void> {
+  let exitedWith: number | string | undefined;
+  void running.exited.then((code) => {
+    exitedWith = code;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exitedWith !== undefined) {
+      throw new Error(
+        `Jupyter exited (${exitedWith}) before it answered on ${running.baseUrl}` +
+          (running.log() ? `; it said:\n${running.log()}` : ": see its messages above"),
+      );
+    }
+    try {
+      const response = await fetch(`${running.baseUrl}/api/status`, {
+        headers: { Authorization: `token ${running.token}` },
+      });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  throw new Error(`Jupyter did not answer on ${running.baseUrl} within ${timeoutMs / 1000} s`);
+}
+
+/** The requested port, or 8888 when free, or any free loopback port. */
+async function choosePort(requested: number | undefined): Promise<number> {
+  if (requested !== undefined && requested !== 0) return requested;
+  if (requested === undefined && (await isFree(defaultPort))) return defaultPort;
+  return freePort();
+}
+
+/** A port the kernel just handed out on 127.0.0.1 and that is free again. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+async function isFree(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
