@@ -1,0 +1,151 @@
+/**
+ * The connected half of a StreamSocket: a Node net.Socket with its receive queue, and how a
+ * client opens one. Node's sockets are event streams; here they become the lecture's calls.
+ */
+import { type Socket as NodeSocket, Socket } from "node:net";
+
+import type { Address } from "./address";
+import { formatAddress, systemError, toSocketError } from "./errors";
+import { type Arrival, arrivalOf, destroyAndWait } from "./listener";
+import { ReceiveQueue } from "./receive-queue";
+import { timeoutError, waitFor } from "./wait";
+
+/** Internal: where connectTo connects to and from. */
+export interface ConnectTarget {
+  /** The host as the caller wrote it (for messages). */
+  host: string;
+  /** The host to ask Node for ("" already replaced). */
+  ip: string;
+  port: number;
+  family: 4 | 6;
+  /** This side's address from bind(), "" and 0 for the system's choice. */
+  local: Address;
+}
+
+/**
+ * Internal: opens a TCP connection; rejects with a SocketError (ECONNREFUSED, ...), ERR_TIMEOUT
+ * after `timeout` ms, or the signal's reason. A failed attempt leaves nothing open behind.
+ *
+ * @example
+ * const arrival = await connectTo({ host: "127.0.0.1", ip: "127.0.0.1", port, family: 4, local: ["", 0] }, 2000, signal);
+ */
+export async function connectTo(
+  target: ConnectTarget,
+  timeout: number | undefined,
+  signal: AbortSignal,
+): Promise<Arrival> {
+  const { host, ip, port, family, local } = target;
+  const raw = new Socket({ allowHalfOpen: true });
+  try {
+    const connected = waitFor(
+      raw,
+      ["connect"],
+      ["error"],
+      (e) => toSocketError(e, "connect", host, port),
+      {
+        timeout,
+        signal,
+        onTimeout: () =>
+          timeoutError(
+            "connect",
+            `waiting for ${formatAddress(host, port)} to answer`,
+            timeout ?? 0,
+          ),
+      },
+    );
+    raw.connect({
+      host: ip,
+      port,
+      family,
+      ...(local[0] !== "" ? { localAddress: local[0] } : {}),
+      ...(local[1] !== 0 ? { localPort: local[1] } : {}),
+    });
+    await connected;
+  } catch (err) {
+    await destroyAndWait(raw);
+    throw err;
+  }
+  return arrivalOf(raw);
+}
+
+/**
+ * Internal: a connected TCP socket as calls: write (resolves once the system took the bytes),
+ * read (from the receive queue), endWrite (FIN), close.
+ *
+ * @example
+ * const conn = new Connection(arrival);
+ * await conn.write(Buffer.from("hi"));
+ */
+export class Connection {
+  readonly raw: NodeSocket;
+  readonly queue: ReceiveQueue;
+  readonly local: Address;
+  readonly remote: Address;
+  /** The connection's error (ECONNRESET, ...), reported by the next recv or send. */
+  failure: Error | undefined;
+
+  constructor(arrival: Arrival) {
+    const raw = arrival.raw;
+    this.raw = raw;
+    this.local = arrival.local;
+    this.remote = arrival.remote;
+    const queue = new ReceiveQueue(raw);
+    this.queue = queue;
+    raw.removeAllListeners("error");
+    raw.on("data", (chunk: Buffer) => queue.push(chunk));
+    raw.on("end", () => queue.end());
+    raw.on("error", (err) => {
+      this.failure ??= toSocketError(err, "recv", ...this.remote);
+      queue.fail(this.failure);
+    });
+    raw.on("close", () => queue.end());
+    if (raw.destroyed) queue.end();
+    else raw.resume();
+  }
+
+  /** Whether send can still work (not ended by shutdown or close, not failed). */
+  get writable(): boolean {
+    return !this.raw.destroyed && !this.raw.writableEnded;
+  }
+
+  /** Resolves once the system has taken all of `bytes`; `closedError` if close came first. */
+  write(bytes: Buffer, closedError: () => Error | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.raw.write(bytes, (err) => {
+        if (!err) {
+          resolve();
+          return;
+        }
+        const code = (err as { code?: string }).code;
+        reject(
+          closedError() ??
+            (code === "ERR_STREAM_DESTROYED"
+              ? (this.failure ?? systemError("EPIPE", "send", ...this.remote))
+              : toSocketError(err, "send", ...this.remote)),
+        );
+      });
+    });
+  }
+
+  /** Sends FIN after everything written so far; resolves once it is handed to the system. */
+  async endWrite(): Promise<void> {
+    if (!this.writable) return;
+    const flushed = waitFor(this.raw, ["finish", "close"], ["error"], (e) =>
+      toSocketError(e, "shutdown", ...this.remote),
+    );
+    this.raw.end();
+    await flushed;
+  }
+
+  /**
+   * Closes the connection; resolves once the system has released it. Waiting reads reject with
+   * `readError`.
+   */
+  async close(readError: Error): Promise<void> {
+    this.queue.close(readError);
+    // Everything awaited by send has reached the system, so end() only adds the FIN. Bytes of a
+    // send nobody awaited are dropped rather than let close hang on a peer that does not read.
+    if (this.raw.writableLength === 0) await this.endWrite().catch(() => {});
+    await destroyAndWait(this.raw);
+  }
+}

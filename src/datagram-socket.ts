@@ -1,0 +1,321 @@
+/**
+ * A UDP socket (node:dgram) in the lecture's vocabulary: bind, sendto, recvfrom, close. Each
+ * datagram is a message of its own: recvfrom returns exactly one, boundaries kept.
+ */
+import { createSocket, type Socket as DgramSocket } from "node:dgram";
+import { isIPv4 } from "node:net";
+import { inspect } from "node:util";
+
+import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } from "./address";
+import { type AddressFamily, AF_INET, AF_INET6 } from "./constants";
+import { formatAddress, SocketUsageError, toSocketError } from "./errors";
+import type { TimeoutOption } from "./stream-socket";
+import { nextSocketId, releasePort, type TrackedSocket, track, untrack } from "./tracker";
+import { timeoutError, validateTimeout, waitFor } from "./wait";
+
+/** Where a DatagramSocket is in its life. */
+export type DatagramState = "fresh" | "bound" | "closed";
+
+/** Limits of the queue of datagrams received and not yet read. */
+export interface DatagramQueueOptions {
+  /** Most datagrams kept unread (default 1024). */
+  maxQueuedDatagrams?: number;
+  /** Most bytes kept unread (default 1 MiB). */
+  maxQueuedBytes?: number;
+}
+
+interface Datagram {
+  data: Buffer;
+  from: Address;
+}
+
+interface Waiter {
+  resolve: (d: Datagram) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * A UDP (datagram) socket. Create one with `socket(AF_INET, SOCK_DGRAM)`.
+ *
+ * Datagrams that arrive before recvfrom asks for them wait in a bounded queue. When it is full,
+ * new datagrams are dropped (drop-newest), as the system drops them when a socket's receive
+ * buffer is full: UDP does not promise delivery. `droppedDatagrams` counts them.
+ *
+ * @example
+ * const server = socket(AF_INET, SOCK_DGRAM);
+ * await server.bind(["127.0.0.1", 0]);
+ * const client = socket(AF_INET, SOCK_DGRAM);
+ * await client.sendto(encode("ping"), ["127.0.0.1", server.localPort]);
+ * const [data, sender] = await server.recvfrom(1024, { timeout: 1000 });
+ */
+export class DatagramSocket implements TrackedSocket {
+  /** This socket's id in this process. */
+  readonly id = nextSocketId();
+  /** Datagrams dropped because the queue of unread ones was full. */
+  droppedDatagrams = 0;
+  private _state: DatagramState = "fresh";
+  private sock: DgramSocket | undefined;
+  private binding: Promise<void> | undefined;
+  private local: Address;
+  private queue: Datagram[] = [];
+  private queuedBytes = 0;
+  private waiters: Waiter[] = [];
+  private failure: Error | undefined;
+  private readonly maxDatagrams: number;
+  private readonly maxBytes: number;
+
+  /** @param family AF_INET (the default) or AF_INET6. */
+  constructor(
+    readonly family: AddressFamily = AF_INET,
+    options: DatagramQueueOptions = {},
+  ) {
+    if (family !== AF_INET && family !== AF_INET6) {
+      throw new SocketUsageError(
+        "ERR_INVALID_ARGUMENT",
+        `the family is AF_INET or AF_INET6, got ${String(family)}`,
+      );
+    }
+    this.local = [anyHost(family), 0];
+    this.maxDatagrams = options.maxQueuedDatagrams ?? 1024;
+    this.maxBytes = options.maxQueuedBytes ?? 1024 * 1024;
+  }
+
+  /** "fresh", "bound" or "closed". */
+  get state(): DatagramState {
+    return this._state;
+  }
+
+  /**
+   * Binds the socket to `[host, port]` (a port alone means loopback; "" means all interfaces,
+   * only when asked for explicitly; port 0 picks a free port, then readable as `localPort`).
+   * Unlike TCP's, this bind is real at once. If this kernel's helper already holds that UDP port
+   * (a cell run twice), the old socket is closed first.
+   *
+   * @example
+   * await udp.bind(["127.0.0.1", 0]);
+   * udp.localPort; // the port the system chose
+   */
+  async bind(address: AddressInput): Promise<void> {
+    this.usable("bind");
+    if (this._state !== "fresh" || this.binding) {
+      throw new SocketUsageError(
+        "ERR_ALREADY_BOUND",
+        `bind: this socket is already bound to ${formatAddress(...this.local)}; a socket is bound once`,
+      );
+    }
+    const [host, port] = parseAddress(address, this.family, "bind");
+    this.binding = this.bindTo(host === "" ? anyHost(this.family) : host, port);
+    await this.binding;
+  }
+
+  private async bindTo(host: string, port: number): Promise<void> {
+    await releasePort("udp", host, port);
+    const sock = createSocket({ type: this.family === AF_INET6 ? "udp6" : "udp4" });
+    track(this);
+    try {
+      const ready = waitFor(sock, ["listening"], ["error"], (e) =>
+        toSocketError(e, "bind", host, port),
+      );
+      sock.bind({ address: host, port });
+      await ready;
+    } catch (err) {
+      await new Promise<void>((resolve) => sock.close(() => resolve()));
+      this.binding = undefined;
+      untrack(this);
+      throw err;
+    }
+    if (this._state === "closed") {
+      await new Promise<void>((resolve) => sock.close(() => resolve()));
+      throw new SocketUsageError("ERR_SOCKET_CLOSED", "bind: the socket was closed while binding");
+    }
+    this.sock = sock;
+    const where = sock.address();
+    this.local = [where.address, where.port];
+    this._state = "bound";
+    sock.on("message", (data: Buffer, info) =>
+      this.arrived({ data, from: [info.address, info.port] }),
+    );
+    sock.on("error", (err) => {
+      this.failure = toSocketError(err, "recvfrom", ...this.local);
+      for (const w of this.waiters.splice(0)) w.reject(this.failure);
+    });
+  }
+
+  private arrived(d: Datagram): void {
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.resolve(d);
+      return;
+    }
+    if (
+      this.queue.length >= this.maxDatagrams ||
+      this.queuedBytes + d.data.length > this.maxBytes
+    ) {
+      this.droppedDatagrams += 1;
+      return;
+    }
+    this.queue.push(d);
+    this.queuedBytes += d.data.length;
+  }
+
+  /**
+   * Sends one datagram with `data` to `[host, port]` and resolves with its size once the system
+   * has taken it. Delivery is not confirmed: UDP has no connection and no acknowledgement. An
+   * unbound socket is first bound to a free port (on loopback when the destination is loopback).
+   *
+   * @example
+   * await udp.sendto(encode("ping"), ["127.0.0.1", 9999]); // 4
+   */
+  async sendto(data: Uint8Array, address: AddressInput): Promise<number> {
+    if (!(data instanceof Uint8Array)) {
+      throw new SocketUsageError(
+        "ERR_INVALID_ARGUMENT",
+        `sendto takes bytes: encode your text first, sendto(encode(message), address); got ${typeof data === "string" ? "a string" : String(data)}`,
+      );
+    }
+    this.usable("sendto");
+    const [host, port] = parseAddress(address, this.family, "sendto", true);
+    if (!this.binding) {
+      const loopback =
+        host === "localhost" || host === "::1" || (isIPv4(host) && host.startsWith("127."));
+      this.binding = this.bindTo(loopback ? defaultHost(this.family) : anyHost(this.family), 0);
+    }
+    await this.binding;
+    const sock = this.usableSocket("sendto");
+    const target = host === "" ? defaultHost(this.family) : host;
+    return new Promise<number>((resolve, reject) => {
+      sock.send(data, port, target, (err, sent) =>
+        err ? reject(toSocketError(err, "sendto", host, port)) : resolve(sent),
+      );
+    });
+  }
+
+  /**
+   * Receives one datagram: resolves with `[data, [host, port]]` of its sender, as soon as one is
+   * there. A datagram longer than `max` is cut to `max` bytes and the rest is lost, as in Python.
+   *
+   * @example
+   * const [data, [host, port]] = await udp.recvfrom(1024, { timeout: 1000 });
+   */
+  async recvfrom(
+    max: number,
+    options: TimeoutOption = {},
+  ): Promise<[data: Buffer, address: Address]> {
+    if (typeof max !== "number" || !Number.isInteger(max) || max < 1) {
+      throw new SocketUsageError(
+        "ERR_INVALID_ARGUMENT",
+        `recvfrom takes the largest number of bytes to receive, a whole number like recvfrom(1024); got ${String(max)}`,
+      );
+    }
+    const timeout = validateTimeout(options.timeout, "recvfrom");
+    this.usable("recvfrom");
+    if (this._state !== "bound") {
+      throw new SocketUsageError(
+        "ERR_NOT_BOUND",
+        "recvfrom: the socket has no port yet, so nothing can reach it; bind first (or sendto, which binds)",
+      );
+    }
+    let d = this.queue.shift();
+    if (d) this.queuedBytes -= d.data.length;
+    else if (this.failure) throw this.failure;
+    else d = await this.nextDatagram(timeout);
+    return [d.data.length > max ? d.data.subarray(0, max) : d.data, [d.from[0], d.from[1]]];
+  }
+
+  private nextDatagram(timeout: number | undefined): Promise<Datagram> {
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter: Waiter = {
+        resolve: (d) => {
+          clearTimeout(timer);
+          resolve(d);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      this.waiters.push(waiter);
+      if (timeout !== undefined) {
+        const where = formatAddress(...this.local);
+        timer = setTimeout(() => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          reject(timeoutError("recvfrom", `waiting for a datagram on ${where}`, timeout));
+        }, timeout);
+      }
+    });
+  }
+
+  /**
+   * Closes the socket and resolves once its port is released; a waiting recvfrom rejects with
+   * ERR_SOCKET_CLOSED. Closing twice is harmless.
+   *
+   * @example
+   * await udp.close();
+   */
+  async close(): Promise<void> {
+    if (this._state === "closed") return;
+    this._state = "closed";
+    const closed = new SocketUsageError(
+      "ERR_SOCKET_CLOSED",
+      "recvfrom: the socket was closed while recvfrom was waiting",
+    );
+    for (const w of this.waiters.splice(0)) w.reject(closed);
+    this.queue = [];
+    this.queuedBytes = 0;
+    const sock = this.sock;
+    if (sock) await new Promise<void>((resolve) => sock.close(() => resolve()));
+    untrack(this);
+  }
+
+  /** Internal (tracker): closing a UDP socket releases everything it holds. */
+  release(): Promise<void> {
+    return this.close();
+  }
+
+  /** Internal (tracker): the port a bound UDP socket holds. */
+  heldPort(): { protocol: "udp"; host: string; port: number } | undefined {
+    return this._state === "bound"
+      ? { protocol: "udp", host: this.local[0], port: this.local[1] }
+      : undefined;
+  }
+
+  /**
+   * This socket's address `[host, port]`; port 0 until bound. Still readable after close.
+   *
+   * @example
+   * const [host, port] = udp.getsockname();
+   */
+  getsockname(): Address {
+    return [this.local[0], this.local[1]];
+  }
+
+  /** This socket's host. @example udp.localAddress; // "127.0.0.1" */
+  get localAddress(): string {
+    return this.local[0];
+  }
+
+  /** This socket's port (0 until bound). @example await other.sendto(encode("hi"), ["127.0.0.1", udp.localPort]); */
+  get localPort(): number {
+    return this.local[1];
+  }
+
+  /** How a notebook shows the socket. */
+  [inspect.custom](): string {
+    return `DatagramSocket #${this.id} ${this._state} ${formatAddress(...this.local)}`;
+  }
+
+  private usable(operation: string): void {
+    if (this._state === "closed") {
+      throw new SocketUsageError(
+        "ERR_SOCKET_CLOSED",
+        `${operation}: the socket is closed; create a new one with socket(AF_INET, SOCK_DGRAM)`,
+      );
+    }
+  }
+
+  private usableSocket(operation: string): DgramSocket {
+    this.usable(operation);
+    return this.sock as DgramSocket;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Notebook hygiene: every socket the helper opens is registered here until it is closed, so that
+ * one call closes them all, and so that re-running a cell that listens on a port this kernel
+ * already holds closes the old listener instead of failing with EADDRINUSE.
+ */
+import { hostsOverlap } from "./address";
+import type { DatagramSocket } from "./datagram-socket";
+import type { StreamSocket } from "./stream-socket";
+
+/** What the tracker needs from a socket (StreamSocket and DatagramSocket provide it). */
+export interface TrackedSocket {
+  /** The socket's id, unique in this process (the trace's socketId). */
+  readonly id: number;
+  /** Closes the socket, as its own close() does. */
+  close(): Promise<void>;
+  /**
+   * Where this socket holds a port that a new listener would collide with (a listening TCP
+   * socket, a bound UDP socket), else undefined.
+   */
+  heldPort(): { protocol: "tcp" | "udp"; host: string; port: number } | undefined;
+  /** Closes the socket and everything that lives from it (a listener's accepted connections). */
+  release(): Promise<void>;
+}
+
+const open = new Map<number, TrackedSocket>();
+let lastId = 0;
+
+/**
+ * Internal: gives a new socket its id. Called by the socket constructors.
+ *
+ * @example
+ * const id = nextSocketId(); // 1, 2, 3, ...
+ */
+export function nextSocketId(): number {
+  lastId += 1;
+  return lastId;
+}
+
+/**
+ * Internal: registers a socket as open. Called by the sockets when they start holding a system
+ * resource (listen, connect, accept, UDP bind).
+ *
+ * @example
+ * track(this);
+ */
+export function track(socket: TrackedSocket): void {
+  open.set(socket.id, socket);
+}
+
+/**
+ * Internal: forgets a socket once it is closed.
+ *
+ * @example
+ * untrack(this);
+ */
+export function untrack(socket: TrackedSocket): void {
+  open.delete(socket.id);
+}
+
+/**
+ * The sockets this helper has opened and not yet closed, oldest first: listeners, connections
+ * (accepted or not yet), UDP sockets.
+ *
+ * @example
+ * openSockets().length; // 0 after closeAll()
+ */
+export function openSockets(): Array<StreamSocket | DatagramSocket> {
+  return [...open.values()] as unknown as Array<StreamSocket | DatagramSocket>;
+}
+
+/**
+ * Closes every socket the helper has opened in this process (listeners, their connections,
+ * connections not yet accepted, clients, UDP sockets) and resolves, with how many it closed, once
+ * all of them are closed. Put it in a notebook's first cell, or run it when a cell was
+ * interrupted and left a server behind.
+ *
+ * @example
+ * await closeAll();
+ */
+export async function closeAll(): Promise<number> {
+  const sockets = [...open.values()];
+  await Promise.all(sockets.map((s) => s.release()));
+  return sockets.length;
+}
+
+/**
+ * Internal: before listening on (or binding a UDP socket to) host:port, closes this process's
+ * own socket that holds a colliding port, with its connections: re-running a notebook cell then
+ * replaces its old server instead of failing with EADDRINUSE. Port 0 never collides.
+ *
+ * @example
+ * await releasePort("tcp", "127.0.0.1", 12345);
+ */
+export async function releasePort(
+  protocol: "tcp" | "udp",
+  host: string,
+  port: number,
+): Promise<void> {
+  if (port === 0) return;
+  const holders = [...open.values()].filter((s) => {
+    const held = s.heldPort();
+    return held?.protocol === protocol && held.port === port && hostsOverlap(held.host, host);
+  });
+  await Promise.all(holders.map((s) => s.release()));
+}

@@ -1,0 +1,95 @@
+/**
+ * Waiting for an event as a promise that always cleans up: whichever way it settles (the event,
+ * an error event, the timeout, the socket being closed), every listener and the timer are removed,
+ * so nothing of the wait outlives the awaited call.
+ */
+import type { EventEmitter } from "node:events";
+
+import { SocketUsageError } from "./errors";
+
+/** How a wait ends besides its events. */
+export interface WaitOptions {
+  /** Milliseconds before giving up; undefined waits as long as it takes. */
+  timeout?: number;
+  /** The error to reject with when the timeout elapses. */
+  onTimeout?: () => Error;
+  /** Rejects the wait when aborted (the socket was closed), with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Internal: resolves with the arguments of the first `resolveOn` event; rejects with `mapError`
+ * of the first `rejectOn` event, on timeout or on abort.
+ *
+ * @example
+ * await waitFor(raw, ["connect"], ["error"], (err) => toSocketError(err, "connect"), { timeout: 2000 });
+ */
+export function waitFor(
+  emitter: EventEmitter,
+  resolveOn: string[],
+  rejectOn: string[],
+  mapError: (err: unknown) => Error,
+  options: WaitOptions = {},
+): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onResolve = (...args: unknown[]) => {
+      cleanup();
+      resolve(args);
+    };
+    const onReject = (err: unknown) => {
+      cleanup();
+      reject(mapError(err));
+    };
+    const onAbort = () => {
+      cleanup();
+      reject(options.signal?.reason);
+    };
+    const cleanup = () => {
+      for (const e of resolveOn) emitter.off(e, onResolve);
+      for (const e of rejectOn) emitter.off(e, onReject);
+      options.signal?.removeEventListener("abort", onAbort);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+    if (options.signal?.aborted) {
+      reject(options.signal.reason);
+      return;
+    }
+    for (const e of resolveOn) emitter.on(e, onResolve);
+    for (const e of rejectOn) emitter.on(e, onReject);
+    options.signal?.addEventListener("abort", onAbort);
+    if (options.timeout !== undefined) {
+      timer = setTimeout(() => {
+        cleanup();
+        reject(options.onTimeout ? options.onTimeout() : new Error("timed out"));
+      }, options.timeout);
+    }
+  });
+}
+
+/**
+ * Internal: checks a `timeout` option (milliseconds, a positive number, or undefined for none).
+ *
+ * @example
+ * validateTimeout(2000, "accept"); // 2000
+ */
+export function validateTimeout(timeout: unknown, operation: string): number | undefined {
+  if (timeout === undefined || timeout === Number.POSITIVE_INFINITY) return undefined;
+  if (typeof timeout !== "number" || !(timeout > 0) || timeout > 2_147_483_647) {
+    throw new SocketUsageError(
+      "ERR_INVALID_ARGUMENT",
+      `${operation}: timeout is a number of milliseconds greater than 0, like { timeout: 2000 }; got ${String(timeout)}`,
+    );
+  }
+  return timeout;
+}
+
+/**
+ * Internal: the ERR_TIMEOUT error, naming the operation, the address and the milliseconds.
+ *
+ * @example
+ * timeoutError("accept", "waiting for a connection on 127.0.0.1:4000", 2000);
+ */
+export function timeoutError(operation: string, what: string, ms: number): SocketUsageError {
+  return new SocketUsageError("ERR_TIMEOUT", `${operation} timed out after ${ms} ms ${what}`);
+}
