@@ -1,10 +1,11 @@
 /**
  * Addresses as the lecture writes them: a pair (host, port), like Python's ('127.0.0.1', 12345).
  */
+import { lookup } from "node:dns/promises";
 import { isIP, isIPv4, isIPv6 } from "node:net";
 
 import { type AddressFamily, AF_INET, AF_INET6 } from "./constants";
-import { SocketUsageError } from "./errors";
+import { SocketUsageError, toSocketError } from "./errors";
 
 /**
  * A socket address: [host, port], the lecture's `('127.0.0.1', 12345)`.
@@ -165,4 +166,25 @@ export function hostsOverlap(a: string, b: string): boolean {
   if (x === "0.0.0.0") return !isIPv6(y);
   if (y === "0.0.0.0") return !isIPv6(x);
   return false;
+}
+
+/**
+ * The IP address to bind for `host`: an IP address as it is, a name such as "localhost" looked
+ * up in the socket's family (so "localhost" is 127.0.0.1 for AF_INET). A name that cannot be
+ * resolved rejects with ENOTFOUND and a hint.
+ *
+ * @example
+ * await resolveHost("localhost", AF_INET, 12345); // "127.0.0.1"
+ */
+export async function resolveHost(
+  host: string,
+  family: AddressFamily,
+  port: number,
+): Promise<string> {
+  if (isIP(host) !== 0) return host;
+  try {
+    return (await lookup(host, { family: family === AF_INET6 ? 6 : 4 })).address;
+  } catch (err) {
+    throw toSocketError(err, "getaddrinfo", host, port);
+  }
 }

@@ -7,11 +7,13 @@ import { isIPv4 } from "node:net";
 import { inspect } from "node:util";
 
 import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } from "./address";
-import { type AddressFamily, AF_INET, AF_INET6 } from "./constants";
-import { formatAddress, SocketUsageError, toSocketError } from "./errors";
-import type { TimeoutOption } from "./stream-socket";
-import { nextSocketId, releasePort, type TrackedSocket, track, untrack } from "./tracker";
-import { timeoutError, validateTimeout, waitFor } from "./wait";
+import { asBytes } from "./bytes";
+import { type AddressFamily, AF_INET, AF_INET6, SOCK_DGRAM } from "./constants";
+import { Endpoint } from "./endpoint";
+import { formatAddress, toSocketError } from "./errors";
+import { checkSize, misuse } from "./misuse";
+import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
+import { type TimeoutOption, timeoutError, validateTimeout, waitFor } from "./wait";
 
 /** Where a DatagramSocket is in its life. */
 export type DatagramState = "fresh" | "bound" | "closed";
@@ -48,15 +50,12 @@ interface Waiter {
  * await client.sendto(encode("ping"), ["127.0.0.1", server.localPort]);
  * const [data, sender] = await server.recvfrom(1024, { timeout: 1000 });
  */
-export class DatagramSocket implements TrackedSocket {
-  /** This socket's id in this process. */
-  readonly id = nextSocketId();
+export class DatagramSocket extends Endpoint implements TrackedSocket {
   /** Datagrams dropped because the queue of unread ones was full. */
   droppedDatagrams = 0;
   private _state: DatagramState = "fresh";
   private sock: DgramSocket | undefined;
   private binding: Promise<void> | undefined;
-  private local: Address;
   private queue: Datagram[] = [];
   private queuedBytes = 0;
   private waiters: Waiter[] = [];
@@ -65,17 +64,8 @@ export class DatagramSocket implements TrackedSocket {
   private readonly maxBytes: number;
 
   /** @param family AF_INET (the default) or AF_INET6. */
-  constructor(
-    readonly family: AddressFamily = AF_INET,
-    options: DatagramQueueOptions = {},
-  ) {
-    if (family !== AF_INET && family !== AF_INET6) {
-      throw new SocketUsageError(
-        "ERR_INVALID_ARGUMENT",
-        `the family is AF_INET or AF_INET6, got ${String(family)}`,
-      );
-    }
-    this.local = [anyHost(family), 0];
+  constructor(family: AddressFamily = AF_INET, options: DatagramQueueOptions = {}) {
+    super(family);
     this.maxDatagrams = options.maxQueuedDatagrams ?? 1024;
     this.maxBytes = options.maxQueuedBytes ?? 1024 * 1024;
   }
@@ -97,12 +87,8 @@ export class DatagramSocket implements TrackedSocket {
    */
   async bind(address: AddressInput): Promise<void> {
     this.usable("bind");
-    if (this._state !== "fresh" || this.binding) {
-      throw new SocketUsageError(
-        "ERR_ALREADY_BOUND",
-        `bind: this socket is already bound to ${formatAddress(...this.local)}; a socket is bound once`,
-      );
-    }
+    if (this._state !== "fresh" || this.binding)
+      throw misuse.alreadyBound(formatAddress(...this.local));
     const [host, port] = parseAddress(address, this.family, "bind");
     this.binding = this.bindTo(host === "" ? anyHost(this.family) : host, port);
     await this.binding;
@@ -126,7 +112,7 @@ export class DatagramSocket implements TrackedSocket {
     }
     if (this._state === "closed") {
       await new Promise<void>((resolve) => sock.close(() => resolve()));
-      throw new SocketUsageError("ERR_SOCKET_CLOSED", "bind: the socket was closed while binding");
+      throw misuse.closedWhileWaiting("bind");
     }
     this.sock = sock;
     const where = sock.address();
@@ -167,12 +153,7 @@ export class DatagramSocket implements TrackedSocket {
    * await udp.sendto(encode("ping"), ["127.0.0.1", 9999]); // 4
    */
   async sendto(data: Uint8Array, address: AddressInput): Promise<number> {
-    if (!(data instanceof Uint8Array)) {
-      throw new SocketUsageError(
-        "ERR_INVALID_ARGUMENT",
-        `sendto takes bytes: encode your text first, sendto(encode(message), address); got ${typeof data === "string" ? "a string" : String(data)}`,
-      );
-    }
+    const bytes = asBytes(data, "sendto");
     this.usable("sendto");
     const [host, port] = parseAddress(address, this.family, "sendto", true);
     if (!this.binding) {
@@ -184,7 +165,7 @@ export class DatagramSocket implements TrackedSocket {
     const sock = this.usableSocket("sendto");
     const target = host === "" ? defaultHost(this.family) : host;
     return new Promise<number>((resolve, reject) => {
-      sock.send(data, port, target, (err, sent) =>
+      sock.send(bytes, port, target, (err, sent) =>
         err ? reject(toSocketError(err, "sendto", host, port)) : resolve(sent),
       );
     });
@@ -201,20 +182,10 @@ export class DatagramSocket implements TrackedSocket {
     max: number,
     options: TimeoutOption = {},
   ): Promise<[data: Buffer, address: Address]> {
-    if (typeof max !== "number" || !Number.isInteger(max) || max < 1) {
-      throw new SocketUsageError(
-        "ERR_INVALID_ARGUMENT",
-        `recvfrom takes the largest number of bytes to receive, a whole number like recvfrom(1024); got ${String(max)}`,
-      );
-    }
+    checkSize(max, "recvfrom");
     const timeout = validateTimeout(options.timeout, "recvfrom");
     this.usable("recvfrom");
-    if (this._state !== "bound") {
-      throw new SocketUsageError(
-        "ERR_NOT_BOUND",
-        "recvfrom: the socket has no port yet, so nothing can reach it; bind first (or sendto, which binds)",
-      );
-    }
+    if (this._state !== "bound") throw misuse.recvfromUnbound();
     let d = this.queue.shift();
     if (d) this.queuedBytes -= d.data.length;
     else if (this.failure) throw this.failure;
@@ -256,10 +227,7 @@ export class DatagramSocket implements TrackedSocket {
   async close(): Promise<void> {
     if (this._state === "closed") return;
     this._state = "closed";
-    const closed = new SocketUsageError(
-      "ERR_SOCKET_CLOSED",
-      "recvfrom: the socket was closed while recvfrom was waiting",
-    );
+    const closed = misuse.closedWhileWaiting("recvfrom");
     for (const w of this.waiters.splice(0)) w.reject(closed);
     this.queue = [];
     this.queuedBytes = 0;
@@ -280,38 +248,13 @@ export class DatagramSocket implements TrackedSocket {
       : undefined;
   }
 
-  /**
-   * This socket's address `[host, port]`; port 0 until bound. Still readable after close.
-   *
-   * @example
-   * const [host, port] = udp.getsockname();
-   */
-  getsockname(): Address {
-    return [this.local[0], this.local[1]];
-  }
-
-  /** This socket's host. @example udp.localAddress; // "127.0.0.1" */
-  get localAddress(): string {
-    return this.local[0];
-  }
-
-  /** This socket's port (0 until bound). @example await other.sendto(encode("hi"), ["127.0.0.1", udp.localPort]); */
-  get localPort(): number {
-    return this.local[1];
-  }
-
   /** How a notebook shows the socket. */
   [inspect.custom](): string {
     return `DatagramSocket #${this.id} ${this._state} ${formatAddress(...this.local)}`;
   }
 
   private usable(operation: string): void {
-    if (this._state === "closed") {
-      throw new SocketUsageError(
-        "ERR_SOCKET_CLOSED",
-        `${operation}: the socket is closed; create a new one with socket(AF_INET, SOCK_DGRAM)`,
-      );
-    }
+    if (this._state === "closed") throw misuse.closed(operation, SOCK_DGRAM);
   }
 
   private usableSocket(operation: string): DgramSocket {

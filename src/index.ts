@@ -21,5 +21,6 @@ export {
 } from "./datagram-socket";
 export { SocketError, SocketUsageError, systemError, type UsageErrorCode } from "./errors";
 export { socket } from "./socket";
-export { StreamSocket, type StreamState, type TimeoutOption } from "./stream-socket";
+export { StreamSocket, type StreamState } from "./stream-socket";
 export { closeAll, openSockets } from "./tracker";
+export type { TimeoutOption } from "./wait";

@@ -2,39 +2,25 @@
  * A TCP socket in the lecture's vocabulary: bind, listen, accept, connect, send, recv, shutdown,
  * close, each one awaited call. One class for listening and connected sockets, as in Python.
  */
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
 import { inspect } from "node:util";
 
-import { type Address, type AddressInput, anyHost, parseAddress } from "./address";
+import { type Address, type AddressInput, anyHost, parseAddress, resolveHost } from "./address";
 import { asBytes, preview } from "./bytes";
 import { Connection, connectTo } from "./connection";
-import {
-  type AddressFamily,
-  AF_INET,
-  AF_INET6,
-  SHUT_RD,
-  SHUT_RDWR,
-  SHUT_WR,
-  type ShutdownHow,
-} from "./constants";
-import { formatAddress, SocketUsageError, systemError, toSocketError } from "./errors";
+import { AF_INET6, SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } from "./constants";
+import { ConnectedEndpoint } from "./endpoint";
+import { formatAddress, systemError } from "./errors";
 import { Listener } from "./listener";
-import { type FourTuple, recordEvent, type Side, type TraceKind } from "./trace";
-import { nextSocketId, releasePort, type TrackedSocket, track, untrack } from "./tracker";
-import { timeoutError, validateTimeout } from "./wait";
+import { checkSize, misuse } from "./misuse";
+import { recordEvent, type Side, type TraceKind } from "./trace";
+import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
+import { type TimeoutOption, timeoutError, validateTimeout } from "./wait";
 
 /**
  * Where a StreamSocket is in its life: created, bound (address chosen), listening (a server),
  * connecting, connected (a client, or a connection returned by accept), closed.
  */
 export type StreamState = "fresh" | "bound" | "listening" | "connecting" | "connected" | "closed";
-
-/** Options of the calls that wait: accept, connect, recv. */
-export interface TimeoutOption {
-  /** Give up after this many milliseconds, rejecting with ERR_TIMEOUT. Default: wait forever. */
-  timeout?: number;
-}
 
 /**
  * A TCP (stream) socket. Create one with `socket(AF_INET, SOCK_STREAM)`.
@@ -49,9 +35,7 @@ export interface TimeoutOption {
  * await client.send(encode("hello"));
  * decode(await connection.recv(1024)); // "hello"
  */
-export class StreamSocket implements TrackedSocket {
-  /** This socket's id in this process (the trace's socketId). */
-  readonly id = nextSocketId();
+export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   /** Bytes handed to the system by send. */
   bytesSent = 0;
   /** Bytes returned by recv. */
@@ -59,8 +43,6 @@ export class StreamSocket implements TrackedSocket {
   private _state: StreamState = "fresh";
   private side: Side = "client";
   private bound: Address | undefined;
-  private local: Address;
-  private remote: Address | undefined;
   private listener: Listener | undefined;
   private conn: Connection | undefined;
   private accepted = new Set<StreamSocket>();
@@ -69,17 +51,6 @@ export class StreamSocket implements TrackedSocket {
   private writeShut = false;
   private closing: Promise<void> | undefined;
   private readonly closed = new AbortController();
-
-  /** @param family AF_INET (IPv4, the default) or AF_INET6. */
-  constructor(readonly family: AddressFamily = AF_INET) {
-    if (family !== AF_INET && family !== AF_INET6) {
-      throw usage(
-        "ERR_INVALID_ARGUMENT",
-        `the family is AF_INET or AF_INET6, got ${String(family)}`,
-      );
-    }
-    this.local = [anyHost(family), 0];
-  }
 
   /** Where the socket is in its life: "fresh", "bound", "listening", "connecting", "connected", "closed". */
   get state(): StreamState {
@@ -101,18 +72,9 @@ export class StreamSocket implements TrackedSocket {
    */
   async bind(address: AddressInput): Promise<void> {
     this.usable("bind");
-    if (this.bound || this._state === "listening") {
-      throw usage(
-        "ERR_ALREADY_BOUND",
-        `bind: this socket is already bound to ${formatAddress(...this.local)}; a socket is bound once (create a new socket for another address)`,
-      );
-    }
-    if (this._state !== "fresh") {
-      throw usage(
-        "ERR_ALREADY_CONNECTED",
-        "bind: this socket is already connected; bind comes before connect",
-      );
-    }
+    if (this.bound || this._state === "listening")
+      throw misuse.alreadyBound(formatAddress(...this.local));
+    if (this._state !== "fresh") throw misuse.bindAfterConnect();
     this.bound = parseAddress(address, this.family, "bind");
     this.local = [this.bound[0] === "" ? anyHost(this.family) : this.bound[0], this.bound[1]];
     this._state = "bound";
@@ -132,29 +94,15 @@ export class StreamSocket implements TrackedSocket {
   async listen(backlog = 128): Promise<void> {
     this.usable("listen");
     if (this._state === "listening") return;
-    if (this._state === "connecting" || this._state === "connected") {
-      throw usage(
-        "ERR_ALREADY_CONNECTED",
-        "listen: this socket is connected; a server needs its own socket: socket(AF_INET, SOCK_STREAM)",
-      );
-    }
-    if (!this.bound) {
-      throw usage(
-        "ERR_NOT_BOUND",
-        'listen: bind the socket to an address first, e.g. await server.bind(["127.0.0.1", 12345])',
-      );
-    }
-    if (!Number.isInteger(backlog) || backlog < 0) {
-      throw usage(
-        "ERR_INVALID_ARGUMENT",
-        `listen takes a backlog, a whole number like listen(1); got ${String(backlog)}`,
-      );
-    }
+    if (this._state === "connecting" || this._state === "connected")
+      throw misuse.listenWhenConnected();
+    if (!this.bound) throw misuse.listenUnbound();
+    if (!Number.isInteger(backlog) || backlog < 0) throw misuse.badBacklog(backlog);
     const [host, port] = this.bound;
     this._state = "connecting";
     track(this);
     try {
-      const ip = await this.resolve(host === "" ? anyHost(this.family) : host, port);
+      const ip = await resolveHost(host === "" ? anyHost(this.family) : host, this.family, port);
       await releasePort("tcp", ip, port);
       this.usable("listen");
       this.listener = await Listener.open(ip, port, backlog, host, this.closed.signal);
@@ -182,14 +130,8 @@ export class StreamSocket implements TrackedSocket {
   async accept(options: TimeoutOption = {}): Promise<[connection: StreamSocket, address: Address]> {
     this.usable("accept");
     const timeout = validateTimeout(options.timeout, "accept");
-    if (this._state !== "listening" || !this.listener) {
-      throw usage(
-        "ERR_NOT_LISTENING",
-        this._state === "connected"
-          ? "accept: this is a connected socket; accept is for a server socket after bind and listen"
-          : "accept: the socket is not listening; call bind(...) then listen() first",
-      );
-    }
+    if (this._state !== "listening" || !this.listener)
+      throw misuse.notListening(this._state === "connected");
     const arrival = await this.listener.next(timeout, this.closed.signal);
     const connection = new StreamSocket(this.family);
     connection.side = "server";
@@ -210,18 +152,10 @@ export class StreamSocket implements TrackedSocket {
    */
   async connect(address: AddressInput, options: TimeoutOption = {}): Promise<void> {
     this.usable("connect");
-    if (this._state === "listening") {
-      throw usage(
-        "ERR_ALREADY_LISTENING",
-        "connect: this socket is listening; a client needs its own socket: socket(AF_INET, SOCK_STREAM)",
-      );
-    }
+    if (this._state === "listening") throw misuse.connectWhenListening();
     if (this._state === "connecting" || this._state === "connected") {
       const to = this.remote ? ` to ${formatAddress(...this.remote)}` : "";
-      throw usage(
-        "ERR_ALREADY_CONNECTED",
-        `connect: this socket is already connected${to}; a socket connects once, create a new one`,
-      );
+      throw misuse.alreadyConnected(to);
     }
     const [host, port] = parseAddress(address, this.family, "connect", true);
     const timeout = validateTimeout(options.timeout, "connect");
@@ -270,12 +204,7 @@ export class StreamSocket implements TrackedSocket {
     if (!conn.writable) throw conn.failure ?? systemError("EPIPE", "send", ...this.peer());
     if (bytes.length === 0) return 0;
     await conn.write(bytes, () =>
-      this.state === "closed"
-        ? usage(
-            "ERR_SOCKET_CLOSED",
-            "send: the socket was closed before all the data was handed to the system",
-          )
-        : undefined,
+      this.state === "closed" ? misuse.closedBeforeSent() : undefined,
     );
     this.bytesSent += bytes.length;
     this.trace("send", bytes);
@@ -293,12 +222,7 @@ export class StreamSocket implements TrackedSocket {
    * if (data.length === 0) console.log("the client closed the connection");
    */
   async recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
-    if (typeof max !== "number" || !Number.isInteger(max) || max < 1) {
-      throw usage(
-        "ERR_INVALID_ARGUMENT",
-        `recv takes the largest number of bytes to receive, a whole number like recv(1024); got ${String(max)}`,
-      );
-    }
+    checkSize(max, "recv");
     const timeout = validateTimeout(options.timeout, "recv");
     const conn = this.connection("recv");
     const onTimeout = () =>
@@ -338,12 +262,7 @@ export class StreamSocket implements TrackedSocket {
    * const reply = await client.recv(1024);
    */
   async shutdown(how: ShutdownHow): Promise<void> {
-    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) {
-      throw usage(
-        "ERR_INVALID_ARGUMENT",
-        `shutdown takes SHUT_RD, SHUT_WR or SHUT_RDWR; got ${String(how)}`,
-      );
-    }
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw misuse.badShutdown(how);
     const conn = this.connection("shutdown");
     if (how !== SHUT_WR) this.readShut = true;
     if (how !== SHUT_RD && !this.writeShut) {
@@ -370,8 +289,7 @@ export class StreamSocket implements TrackedSocket {
   private async closeNow(): Promise<void> {
     const was = this._state;
     this._state = "closed";
-    const closedWhileWaiting = (op: string) =>
-      usage("ERR_SOCKET_CLOSED", `${op}: the socket was closed while ${op} was waiting`);
+    const closedWhileWaiting = (op: string) => misuse.closedWhileWaiting(op);
     this.closed.abort(closedWhileWaiting(was === "listening" ? "accept" : "connect"));
     await this.listener?.close();
     await this.conn?.close(closedWhileWaiting("recv"));
@@ -393,70 +311,6 @@ export class StreamSocket implements TrackedSocket {
       : undefined;
   }
 
-  /**
-   * This side's address `[host, port]`, like Python's `getsockname()`. After listen or connect
-   * the port is the real one (the system's pick for port 0). Still readable after close.
-   *
-   * @example
-   * const [host, port] = server.getsockname();
-   */
-  getsockname(): Address {
-    return [this.local[0], this.local[1]];
-  }
-
-  /**
-   * The other side's address `[host, port]`, like Python's `getpeername()`; throws
-   * ERR_NOT_CONNECTED on a socket that never had a peer. Still readable after close.
-   *
-   * @example
-   * const [clientHost, clientPort] = connection.getpeername();
-   */
-  getpeername(): Address {
-    if (!this.remote) {
-      throw usage(
-        "ERR_NOT_CONNECTED",
-        "getpeername: this socket has no peer; only a connected socket (connect, or accept's connection) has one",
-      );
-    }
-    return [this.remote[0], this.remote[1]];
-  }
-
-  /** This side's host. @example server.localAddress; // "127.0.0.1" */
-  get localAddress(): string {
-    return this.local[0];
-  }
-
-  /** This side's port (0 until listen or connect picked one). @example client.connect(["127.0.0.1", server.localPort]); */
-  get localPort(): number {
-    return this.local[1];
-  }
-
-  /** The peer's host, "" before a connection. @example connection.remoteAddress; // "127.0.0.1" */
-  get remoteAddress(): string {
-    return this.remote ? this.remote[0] : "";
-  }
-
-  /** The peer's port, 0 before a connection. @example connection.remotePort; // e.g. 53412 */
-  get remotePort(): number {
-    return this.remote ? this.remote[1] : 0;
-  }
-
-  /**
-   * The 4-tuple (local address and port, remote address and port) that tells this connection
-   * apart from every other; the remote half is "" and 0 before a connection. Kept after close.
-   *
-   * @example
-   * const { localPort, remotePort } = connection.fourTuple;
-   */
-  get fourTuple(): FourTuple {
-    return {
-      localAddress: this.localAddress,
-      localPort: this.localPort,
-      remoteAddress: this.remoteAddress,
-      remotePort: this.remotePort,
-    };
-  }
-
   /** How a notebook shows the socket: id, state and addresses instead of Node's internals. */
   [inspect.custom](): string {
     const peer = this.remote ? ` -> ${formatAddress(...this.remote)}` : "";
@@ -464,24 +318,13 @@ export class StreamSocket implements TrackedSocket {
   }
 
   private usable(operation: string): void {
-    if (this._state === "closed") {
-      throw usage(
-        "ERR_SOCKET_CLOSED",
-        `${operation}: the socket is closed; create a new one with socket(AF_INET, SOCK_STREAM)`,
-      );
-    }
+    if (this._state === "closed") throw misuse.closed(operation, SOCK_STREAM);
   }
 
   private connection(operation: string): Connection {
     this.usable(operation);
-    if (this._state !== "connected" || !this.conn) {
-      throw usage(
-        "ERR_NOT_CONNECTED",
-        this._state === "listening"
-          ? `${operation}: a listening socket carries no data; use the connection that accept() returned`
-          : `${operation}: the socket is not connected; connect (client) or accept (server) first`,
-      );
-    }
+    if (this._state !== "connected" || !this.conn)
+      throw misuse.notConnected(operation, this._state === "listening");
     return this.conn;
   }
 
@@ -489,21 +332,8 @@ export class StreamSocket implements TrackedSocket {
     return this.remote ?? ["", 0];
   }
 
-  private async resolve(host: string, port: number): Promise<string> {
-    if (isIP(host) !== 0) return host;
-    try {
-      return (await lookup(host, { family: this.family === AF_INET6 ? 6 : 4 })).address;
-    } catch (err) {
-      throw toSocketError(err, "getaddrinfo", host, port);
-    }
-  }
-
   private trace(kind: TraceKind, data?: Buffer): void {
     const amount = data ? { bytes: data.length, preview: preview(data) } : {};
     recordEvent({ side: this.side, kind, socketId: this.id, ...amount, fourTuple: this.fourTuple });
   }
-}
-
-function usage(code: SocketUsageError["code"], message: string): SocketUsageError {
-  return new SocketUsageError(code, message);
 }

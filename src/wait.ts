@@ -7,6 +7,17 @@ import type { EventEmitter } from "node:events";
 
 import { SocketUsageError } from "./errors";
 
+/**
+ * The option of the calls that wait (accept, connect, recv, recvfrom).
+ *
+ * @example
+ * await server.accept({ timeout: 5000 });
+ */
+export interface TimeoutOption {
+  /** Give up after this many milliseconds, rejecting with ERR_TIMEOUT. Default: wait forever. */
+  timeout?: number;
+}
+
 /** How a wait ends besides its events. */
 export interface WaitOptions {
   /** Milliseconds before giving up; undefined waits as long as it takes. */

@@ -1,0 +1,112 @@
+/**
+ * The mistakes a learner makes with a socket, each with its own code and a message that says
+ * what to do instead. Gathered here so that TCP and UDP sockets word them the same way.
+ */
+import type { SocketType } from "./constants";
+import { SocketUsageError } from "./errors";
+
+const err = (code: SocketUsageError["code"], message: string) =>
+  new SocketUsageError(code, message);
+
+/**
+ * Internal: one function per kind of misuse, each returning the SocketUsageError to throw.
+ *
+ * @example
+ * throw misuse.notConnected("recv", false);
+ */
+export const misuse = {
+  badFamily: (family: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `the family is AF_INET (IPv4) or AF_INET6 (IPv6), got ${String(family)}`,
+    ),
+  closed: (op: string, type: SocketType) =>
+    err(
+      "ERR_SOCKET_CLOSED",
+      `${op}: the socket is closed; create a new one with socket(AF_INET, ${type})`,
+    ),
+  closedWhileWaiting: (op: string) =>
+    err("ERR_SOCKET_CLOSED", `${op}: the socket was closed while ${op} was waiting`),
+  alreadyBound: (where: string) =>
+    err(
+      "ERR_ALREADY_BOUND",
+      `bind: this socket is already bound to ${where}; a socket is bound once (create a new socket for another address)`,
+    ),
+  bindAfterConnect: () =>
+    err(
+      "ERR_ALREADY_CONNECTED",
+      "bind: this socket is already connected; bind comes before connect",
+    ),
+  listenWhenConnected: () =>
+    err(
+      "ERR_ALREADY_CONNECTED",
+      "listen: this socket is connected; a server needs its own socket: socket(AF_INET, SOCK_STREAM)",
+    ),
+  listenUnbound: () =>
+    err(
+      "ERR_NOT_BOUND",
+      'listen: bind the socket to an address first, e.g. await server.bind(["127.0.0.1", 12345])',
+    ),
+  badBacklog: (backlog: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `listen takes a backlog, a whole number like listen(1); got ${String(backlog)}`,
+    ),
+  notListening: (connected: boolean) =>
+    err(
+      "ERR_NOT_LISTENING",
+      connected
+        ? "accept: this is a connected socket; accept is for a server socket after bind and listen"
+        : "accept: the socket is not listening; call bind(...) then listen() first",
+    ),
+  connectWhenListening: () =>
+    err(
+      "ERR_ALREADY_LISTENING",
+      "connect: this socket is listening; a client needs its own socket: socket(AF_INET, SOCK_STREAM)",
+    ),
+  alreadyConnected: (to: string) =>
+    err(
+      "ERR_ALREADY_CONNECTED",
+      `connect: this socket is already connected${to ? ` to ${to}` : ""}; a socket connects once, create a new one`,
+    ),
+  notConnected: (op: string, listening: boolean) =>
+    err(
+      "ERR_NOT_CONNECTED",
+      listening
+        ? `${op}: a listening socket carries no data; use the connection that accept() returned`
+        : `${op}: the socket is not connected; connect (client) or accept (server) first`,
+    ),
+  noPeer: () =>
+    err(
+      "ERR_NOT_CONNECTED",
+      "getpeername: this socket has no peer; only a connected socket (connect, or accept's connection) has one",
+    ),
+  closedBeforeSent: () =>
+    err(
+      "ERR_SOCKET_CLOSED",
+      "send: the socket was closed before all the data was handed to the system",
+    ),
+  badShutdown: (how: unknown) =>
+    err("ERR_INVALID_ARGUMENT", `shutdown takes SHUT_RD, SHUT_WR or SHUT_RDWR; got ${String(how)}`),
+  recvfromUnbound: () =>
+    err(
+      "ERR_NOT_BOUND",
+      "recvfrom: the socket has no port yet, so nothing can reach it; bind first (or sendto, which binds)",
+    ),
+};
+
+/**
+ * Internal: checks recv's and recvfrom's size argument, a whole number of bytes from 1.
+ *
+ * @example
+ * checkSize(1024, "recv"); // ok
+ * checkSize("1024", "recv"); // throws ERR_INVALID_ARGUMENT
+ */
+export function checkSize(max: unknown, op: string): void {
+  if (typeof max !== "number" || !Number.isInteger(max) || max < 1) {
+    throw err(
+      "ERR_INVALID_ARGUMENT",
+      `${op} takes the largest number of bytes to receive, a whole number like ${op}(1024); got ${String(max)}`,
+    );
+  }
+}
