@@ -117,8 +117,8 @@ export function sequenceDiagram(
 
   const px = (text: string) => Math.ceil(text.length * CHAR_WIDTH);
   const widest = (texts: string[]) => Math.max(0, ...texts.map(px));
-  const marks = placed.filter((p) => p.event.kind !== "recv" && p.event.kind !== "send");
-  const stepLabels = placed.filter((p) => p.event.kind === "recv").map((p) => markLabel(p) ?? "");
+  const marks = placed.filter((p) => !isStep(p));
+  const stepLabels = placed.filter((p) => isStep(p)).map((p) => markLabel(p) ?? "");
   const laneWidth = Math.max(
     options.laneWidth ?? 0,
     200,
@@ -181,7 +181,7 @@ export function sequenceDiagram(
   for (const p of placed) {
     const label = markLabel(p);
     const y = yOf(p);
-    if (p.event.kind === "send" || p.event.kind === "recv") {
+    if (isStep(p)) {
       out.push(
         `<circle class="step step-${p.event.kind}" cx="${p.lane.x}" cy="${y}" r="3" fill="${COLOURS.text}"/>`,
       );
@@ -325,6 +325,8 @@ function matchArrows(placed: Placed[], previewLength: number): Arrow[] {
       const s = stream(p, !fromClient);
       if ((p.event.bytes ?? 0) > 0) s.recvs.push(p);
       else s.eof ??= p;
+    } else if (kind === "unrecv") {
+      stream(p, !fromClient).recvs.push(p);
     } else if (kind === "shutdown" || kind === "close") {
       const s = stream(p, fromClient);
       s.closer ??= p;
@@ -333,12 +335,15 @@ function matchArrows(placed: Placed[], previewLength: number): Arrow[] {
 
   for (const s of streams.values()) {
     const toServer = s.toServer;
-    // Byte offsets where each recv's bytes end in the stream.
+    // Byte offsets where each recv's bytes end in the stream. Bytes put back (unrecv) are
+    // received again later: the offset steps back, and the first recv that reached an offset is
+    // where those bytes came off the network.
     const recvEnds: number[] = [];
     let received = 0;
     for (const r of s.recvs) {
-      received += r.event.bytes ?? 0;
-      recvEnds.push(received);
+      const n = r.event.bytes ?? 0;
+      received += r.event.kind === "unrecv" ? -n : n;
+      recvEnds.push(r.event.kind === "unrecv" ? -1 : received);
     }
     let sent = 0;
     for (const p of s.sends) {
@@ -387,6 +392,11 @@ function orderRows(placed: Placed[], arrows: Arrow[]): void {
   });
 }
 
+/** Data steps are dots on the lane (with arrows); the others are labelled boxes. */
+function isStep(p: Placed): boolean {
+  return p.event.kind === "send" || p.event.kind === "recv" || p.event.kind === "unrecv";
+}
+
 function markLabel(p: Placed): string | undefined {
   const e = p.event;
   const peer = p.lane.role === "server" ? p.client : p.server;
@@ -408,6 +418,8 @@ function markLabel(p: Placed): string | undefined {
       return "close";
     case "recv":
       return (e.bytes ?? 0) > 0 ? `recv ${bytesText(e.bytes ?? 0)}` : "recv: end of stream";
+    case "unrecv":
+      return `put back ${bytesText(e.bytes ?? 0)}`;
     case "send":
       return undefined;
     default:
@@ -508,6 +520,7 @@ function round(n: number): number {
 /**
  * A preview as a quoted string with invisible characters made visible (\n, \r, \t, \xNN) and cut
  * to `max` characters. Characters XML cannot hold at all (NUL, lone surrogates) never pass.
+ * Backslashes and quotes are left alone: the sockets' previews already write a newline as "\n".
  */
 function quote(text: string, max: number): string {
   const chars = Array.from(text);
@@ -521,7 +534,6 @@ function visible(ch: string): string {
   if (ch === "\n") return "\\n";
   if (ch === "\r") return "\\r";
   if (ch === "\t") return "\\t";
-  if (ch === '"' || ch === "\\") return `\\${ch}`;
   if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) {
     return `\\x${code.toString(16).padStart(2, "0")}`;
   }

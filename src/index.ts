@@ -19,8 +19,31 @@ export {
   DatagramSocket,
   type DatagramState,
 } from "./datagram-socket";
+export { type SequenceDiagramOptions, sequenceDiagram } from "./diagram";
 export { SocketError, SocketUsageError, systemError, type UsageErrorCode } from "./errors";
+export {
+  FRAME_HEADER_BYTES,
+  type FramedSocket,
+  FramingError,
+  type FramingErrorCode,
+  MAX_FRAME_BYTES,
+  type RecvFrameOptions,
+  recvExactly,
+  recvFramed,
+  recvLine,
+  sendFramed,
+} from "./framing";
 export { socket } from "./socket";
 export { StreamSocket, type StreamState } from "./stream-socket";
+export { type DecodeOptions, decode, encode, Utf8StreamDecoder } from "./text";
+export {
+  type FourTuple,
+  type Recording,
+  recordSession,
+  type Side,
+  startRecording,
+  type TraceEvent,
+  type TraceKind,
+} from "./trace";
 export { closeAll, openSockets } from "./tracker";
 export type { TimeoutOption } from "./wait";

@@ -6,8 +6,19 @@
 /** Which side of the exchange a socket is on: a listening socket and the connections it accepts are the server. */
 export type Side = "server" | "client";
 
-/** What happened. */
-export type TraceKind = "listen" | "connect" | "accept" | "send" | "recv" | "shutdown" | "close";
+/**
+ * What happened. "unrecv" is internal: framing (recvLine, recvFramed) read more than one message
+ * and put the surplus bytes back, to be received again; the diagram needs it to count bytes right.
+ */
+export type TraceKind =
+  | "listen"
+  | "connect"
+  | "accept"
+  | "send"
+  | "recv"
+  | "unrecv"
+  | "shutdown"
+  | "close";
 
 /** The four numbers that tell one TCP connection apart from every other. */
 export interface FourTuple {
@@ -65,6 +76,31 @@ export function startRecording(): Recording {
       return state.events.slice();
     },
   };
+}
+
+/**
+ * Records every socket step taken while `session` runs, and returns the events, also when the
+ * session throws (then the error is rethrown and the events are lost with it: use
+ * {@link startRecording} to keep them).
+ *
+ * @example
+ * import * as tslab from "tslab";
+ * import { recordSession, sequenceDiagram, startEchoServer, echoOnce } from "./src";
+ * const events = await recordSession(async () => {
+ *   const server = await startEchoServer();
+ *   await echoOnce(["127.0.0.1", server.port], "hello");
+ *   await server.close();
+ * });
+ * tslab.display.svg(sequenceDiagram(events));
+ */
+export async function recordSession(session: () => Promise<unknown>): Promise<TraceEvent[]> {
+  const rec = startRecording();
+  try {
+    await session();
+  } finally {
+    rec.stop();
+  }
+  return rec.events.slice();
 }
 
 /** Internal: called by the sockets at each step. Costs nothing when no recording is running. */

@@ -1,7 +1,9 @@
 import { JSDOM } from "jsdom";
 import { describe, expect, test } from "vitest";
 import { sequenceDiagram } from "../src/diagram";
-import type { FourTuple, TraceEvent, TraceInput } from "../src/trace";
+import { socket } from "../src/socket";
+import { decode, encode } from "../src/text";
+import { type FourTuple, startRecording, type TraceEvent, type TraceInput } from "../src/trace";
 
 /** Parses SVG text as XML: throws if it is not well-formed. */
 function parse(svg: string): Document {
@@ -181,6 +183,21 @@ describe("sequenceDiagram", () => {
     expect(arrow?.getAttribute("data-to")).toBe("2");
   });
 
+  test("bytes put back by framing are not counted twice", () => {
+    const events = session(
+      c(50001, "send", { bytes: 4, preview: "a\nb\n" }),
+      s(50001, "recv", { bytes: 4 }),
+      s(50001, "unrecv", { bytes: 2 }),
+      s(50001, "recv", { bytes: 2 }),
+      c(50001, "send", { bytes: 2, preview: "c\n" }),
+      s(50001, "recv", { bytes: 2 }),
+    );
+    const doc = parse(sequenceDiagram(events));
+    const arrows = [...doc.querySelectorAll("g.arrow.data")];
+    expect(arrows.map((a) => a.getAttribute("data-to"))).toEqual(["1", "5"]);
+    expect(doc.documentElement.textContent).toContain("put back 2 bytes");
+  });
+
   test("a recv recorded just before the send that fed it is still drawn below it", () => {
     const events = session(
       s(50001, "recv", { bytes: 5 }),
@@ -210,7 +227,7 @@ describe("sequenceDiagram", () => {
     const doc = parse(svg);
     expect(doc.querySelectorAll("script")).toHaveLength(0);
     expect(doc.querySelector("g.arrow.data > text")?.textContent).toBe(
-      '29 bytes "<script>alert(\\"x\\")</script>&"',
+      '29 bytes "<script>alert("x")</script>&"',
     );
   });
 
@@ -273,5 +290,73 @@ describe("sequenceDiagram", () => {
     );
     const labels = [...doc.querySelectorAll("g.arrow.data > text")].map((t) => t.textContent);
     expect(labels).toEqual(["65,536 bytes", '1 byte "x"']);
+  });
+});
+
+describe("sequenceDiagram of a real session on loopback", () => {
+  /** Two clients talk to one echo server at once; returns the recorded events and the ports. */
+  async function twoClients(): Promise<{ events: TraceEvent[]; ports: number[] }> {
+    const rec = startRecording();
+    const server = socket();
+    await server.bind(["127.0.0.1", 0]);
+    await server.listen(2);
+    const clients = [socket(), socket()];
+    for (const client of clients) {
+      await client.connect(["127.0.0.1", server.localPort], { timeout: 5000 });
+    }
+    const connections = [];
+    for (let i = 0; i < clients.length; i++) {
+      const [connection] = await server.accept({ timeout: 5000 });
+      connections.push(connection);
+    }
+    for (const [i, client] of clients.entries()) await client.send(encode(`hello ${i}`));
+    for (const connection of connections) {
+      const data = await connection.recv(1024, { timeout: 5000 });
+      await connection.send(data);
+      await connection.close();
+    }
+    for (const client of clients) {
+      expect(decode(await client.recv(1024, { timeout: 5000 }))).toMatch(/^hello \d$/);
+      expect((await client.recv(1024, { timeout: 5000 })).length).toBe(0);
+      await client.close();
+    }
+    await server.close();
+    return { events: rec.stop(), ports: clients.map((c) => c.localPort) };
+  }
+
+  test("two clients of one server give one server lane and two client lanes", async () => {
+    const { events, ports } = await twoClients();
+    const doc = parse(sequenceDiagram(events));
+    expect(doc.querySelectorAll("g.lane-server")).toHaveLength(1);
+    const clientLanes = [...doc.querySelectorAll("g.lane-client")].map((g) => g.textContent ?? "");
+    expect(clientLanes).toHaveLength(2);
+    for (const [i, port] of ports.entries()) expect(clientLanes[i]).toContain(`127.0.0.1:${port}`);
+  });
+
+  test("each message and each echo is one delivered arrow with its byte count and text", async () => {
+    const { events } = await twoClients();
+    const doc = parse(sequenceDiagram(events));
+    const arrows = [...doc.querySelectorAll("g.arrow.data.delivered > text")].map(
+      (t) => t.textContent,
+    );
+    expect(arrows.sort()).toEqual([
+      '7 bytes "hello 0"',
+      '7 bytes "hello 0"',
+      '7 bytes "hello 1"',
+      '7 bytes "hello 1"',
+    ]);
+    expect(doc.querySelectorAll("g.arrow.data")).toHaveLength(4);
+  });
+
+  test("every step of the session is drawn: marks, recv dots and ends of stream", async () => {
+    const { events } = await twoClients();
+    const doc = parse(sequenceDiagram(events));
+    const marks = [...doc.querySelectorAll("g.mark")].map((g) => g.textContent?.trim() ?? "");
+    expect(marks.filter((m) => m === "listen")).toHaveLength(1);
+    expect(marks.filter((m) => m.startsWith("accept 127.0.0.1:"))).toHaveLength(2);
+    expect(marks.filter((m) => m.startsWith("connect to :"))).toHaveLength(2);
+    expect(marks.filter((m) => m.startsWith("close"))).toHaveLength(5);
+    expect(doc.querySelectorAll("circle.step-recv")).toHaveLength(6);
+    expect(doc.querySelectorAll("g.arrow.fin")).toHaveLength(2);
   });
 });
