@@ -22,6 +22,16 @@ export {
 export { type SequenceDiagramOptions, sequenceDiagram } from "./diagram";
 export { SocketError, SocketUsageError, systemError, type UsageErrorCode } from "./errors";
 export {
+  type CheckOptions,
+  type CheckResult,
+  type CheckSummary,
+  check,
+  checkResults,
+  formatResult,
+  resetChecks,
+  summary,
+} from "./exercise";
+export {
   FRAME_HEADER_BYTES,
   type FramedSocket,
   FramingError,
