@@ -1,0 +1,81 @@
+/**
+ * What the two command-line programs (handouts, student-notebooks) share: finding the course's
+ * notebooks, reading --edition, and turning known errors into one clear line and exit code 1.
+ */
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+
+import { type Edition, editions } from "./edition";
+import { NotebookError } from "./notebook";
+import { OutputError } from "./write";
+
+/** A command line the program cannot act on. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** The project's root folder (where notebooks/ and dist/ are). */
+export const projectRoot = path.resolve(import.meta.dirname, "..", "..");
+
+/**
+ * Every notebooks/*.ipynb of the course, sorted by name (lessons are named NN_topic.ipynb).
+ *
+ * @throws UsageError when there is none
+ * @example
+ * await courseNotebooks(projectRoot); // ["/.../notebooks/01_client_server_model.ipynb", ...]
+ */
+export async function courseNotebooks(root: string): Promise<string[]> {
+  const folder = path.join(root, "notebooks");
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    names = [];
+  }
+  const notebooks = names.filter((name) => name.endsWith(".ipynb")).sort();
+  if (notebooks.length === 0) {
+    throw new UsageError(`no notebooks in ${folder}: name the .ipynb files to export`);
+  }
+  return notebooks.map((name) => path.join(folder, name));
+}
+
+/**
+ * The edition a `--edition` value names; instructor when none is given.
+ *
+ * @throws UsageError for anything but "instructor" or "student"
+ */
+export function parseEdition(value: string | undefined): Edition {
+  if (value === undefined) return "instructor";
+  if (!(editions as readonly string[]).includes(value)) {
+    throw new UsageError(`--edition must be "instructor" or "student", not "${value}"`);
+  }
+  return value as Edition;
+}
+
+/**
+ * Runs a program's main function. A notebook, output or usage problem becomes one line on stderr
+ * (the message already names the file and the cell) and exit code 1; anything else is a bug and
+ * is printed whole.
+ *
+ * @example
+ * await runCli("handouts", usage, () => main(process.argv.slice(2)));
+ */
+export async function runCli(name: string, usage: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof NotebookError || error instanceof OutputError) {
+      console.error(`${name}: ${error.message}`);
+    } else if (error instanceof UsageError || isParseArgsError(error)) {
+      console.error(`${name}: ${(error as Error).message}\n\n${usage}`);
+    } else {
+      console.error(`${name}: unexpected failure, please report it:`, error);
+    }
+    process.exitCode = 1;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}

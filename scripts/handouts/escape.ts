@@ -1,0 +1,22 @@
+/**
+ * Escaping text for HTML: every string that comes from a notebook and is not sanitized HTML goes
+ * through here before it reaches a page.
+ */
+
+const htmlEscapes: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/**
+ * Escapes text for use in HTML content and in double- or single-quoted attribute values.
+ *
+ * @example
+ * escapeHtml('<script>alert("hi")</script>'); // "&lt;script&gt;alert(&quot;hi&quot;)&lt;/script&gt;"
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => htmlEscapes[c]);
+}

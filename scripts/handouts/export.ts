@@ -1,0 +1,276 @@
+/**
+ * A set of handouts, built in memory: one page per notebook, the index, and each page's notebook
+ * (in the same edition) to download. Nothing is written here; write.ts puts the result in place.
+ *
+ *   buildHandouts
+ *   ├── notebook.ts   read and check each .ipynb
+ *   ├── edition.ts    student edition: solutions out
+ *   ├── markdown.ts   markdown cells (highlight.ts for fences, sanitize.ts for raw HTML)
+ *   ├── highlight.ts  code cells
+ *   ├── outputs.ts    outputs (sanitize.ts, images.ts)
+ *   ├── page.ts       the page around them
+ *   └── index-page.ts the course's index
+ */
+import path from "node:path";
+
+import { type Edition, isSolutionCell, serializeNotebook, studentEdition } from "./edition";
+import { escapeHtml } from "./escape";
+import { createHighlighter, type Highlighter } from "./highlight";
+import { describeLesson, renderIndex } from "./index-page";
+import { createMarkdown, type Markdown, type PageEnv } from "./markdown";
+import { type Cell, joinSource, type Notebook, NotebookError, readNotebook } from "./notebook";
+import { renderOutputs } from "./outputs";
+import { type PageLink, renderPage } from "./page";
+import { createSanitizer, type Sanitizer } from "./sanitize";
+
+/** The loaded libraries, created once and shared by every page of a build. */
+export interface Renderer {
+  highlighter: Highlighter;
+  sanitizer: Sanitizer;
+  markdown: Markdown;
+}
+
+/**
+ * Loads the highlighter and prepares markdown and sanitizing.
+ *
+ * @example
+ * const renderer = await createRenderer();
+ * renderLesson(renderer, notebook, { file: "notebooks/03_server.ipynb", edition: "student" });
+ */
+export async function createRenderer(): Promise<Renderer> {
+  const highlighter = await createHighlighter();
+  const sanitizer = createSanitizer();
+  return { highlighter, sanitizer, markdown: createMarkdown({ highlighter, sanitizer }) };
+}
+
+export const defaultCourseTitle = "Sockets course";
+
+export interface HandoutsOptions {
+  /** Notebook files, in lesson order (previous/next follow this order). */
+  files: string[];
+  edition: Edition;
+  courseTitle?: string;
+}
+
+export interface LessonPage {
+  /** The notebook it came from, as given. */
+  file: string;
+  /** The page's file name in the output folder. */
+  page: string;
+  title: string;
+  summary: string;
+}
+
+export interface Handouts {
+  /** Output file name -> content: pages, index.html and the notebooks to download. */
+  files: Map<string, string | Uint8Array>;
+  lessons: LessonPage[];
+}
+
+interface LoadedLesson {
+  file: string;
+  bytes: Uint8Array;
+  notebook: Notebook;
+  name: string;
+}
+
+/**
+ * Reads, checks and renders notebooks into a set of handouts, in memory.
+ *
+ * @throws NotebookError for the first notebook that cannot be used, naming file and cell
+ * @example
+ * const handouts = await buildHandouts({ files: ["notebooks/01_client_server_model.ipynb"], edition: "student" });
+ * handouts.files.get("01_client_server_model.html");
+ */
+export async function buildHandouts(
+  options: HandoutsOptions,
+  renderer?: Renderer,
+): Promise<Handouts> {
+  const { files, edition, courseTitle = defaultCourseTitle } = options;
+  // Read and check everything before rendering anything: a bad notebook fails the run early.
+  const lessons = await Promise.all(files.map(loadLesson));
+  checkDistinctNames(lessons);
+  const loaded = renderer ?? (await createRenderer());
+  const output = new Map<string, string | Uint8Array>();
+  const described = lessons.map((lesson) => ({
+    lesson,
+    page: `${lesson.name}.html`,
+    ...describeLesson(lesson.notebook, lesson.name, loaded.markdown),
+  }));
+  const index: PageLink = { href: "index.html", title: "All lessons" };
+  described.forEach(({ lesson, page, title }, i) => {
+    const prev = described[i - 1];
+    const next = described[i + 1];
+    const notebook =
+      edition === "student" ? studentEdition(lesson.notebook, lesson.file) : lesson.notebook;
+    const html = renderLesson(loaded, lesson.notebook, {
+      file: lesson.file,
+      edition,
+      edited: notebook,
+      title,
+      courseTitle,
+      index,
+      prev: prev && { href: prev.page, title: prev.title },
+      next: next && { href: next.page, title: next.title },
+      source: { href: `${lesson.name}.ipynb`, title: `${lesson.name}.ipynb` },
+    });
+    output.set(page, html);
+    // The downloadable notebook matches the page: a student page never links to the solutions.
+    output.set(
+      `${lesson.name}.ipynb`,
+      edition === "student" ? serializeNotebook(notebook, lesson.file) : lesson.bytes,
+    );
+  });
+  output.set(
+    "index.html",
+    renderIndex({
+      courseTitle,
+      edition,
+      lessons: described.map(({ page, title, summary }) => ({ href: page, title, summary })),
+    }),
+  );
+  return {
+    files: output,
+    lessons: described.map(({ lesson, page, title, summary }) => ({
+      file: lesson.file,
+      page,
+      title,
+      summary,
+    })),
+  };
+}
+
+async function loadLesson(file: string): Promise<LoadedLesson> {
+  const { notebook, bytes } = await readNotebook(file);
+  return { file, bytes, notebook, name: path.basename(file).replace(/\.ipynb$/i, "") };
+}
+
+function checkDistinctNames(lessons: LoadedLesson[]): void {
+  const seen = new Map<string, string>();
+  for (const lesson of lessons) {
+    const other = seen.get(lesson.name);
+    if (other !== undefined) {
+      throw new NotebookError(
+        "ERR_NOTEBOOK_FORMAT",
+        lesson.file,
+        `has the same name as ${other}: their handouts would overwrite each other`,
+      );
+    }
+    seen.set(lesson.name, lesson.file);
+  }
+}
+
+export interface LessonOptions {
+  file: string;
+  edition: Edition;
+  /** The notebook to show, when it differs from the original (the student edition). */
+  edited?: Notebook;
+  title?: string;
+  courseTitle?: string;
+  index?: PageLink;
+  prev?: PageLink;
+  next?: PageLink;
+  source?: PageLink;
+}
+
+/**
+ * Renders one notebook as a complete page.
+ *
+ * @param notebook the notebook as written (the instructor edition): it tells which cells hold solutions
+ * @throws NotebookError naming the cell that could not be rendered
+ * @example
+ * const html = renderLesson(renderer, notebook, { file, edition: "instructor" });
+ */
+export function renderLesson(
+  renderer: Renderer,
+  notebook: Notebook,
+  options: LessonOptions,
+): string {
+  const { file, edition } = options;
+  const shown =
+    options.edited ?? (edition === "student" ? studentEdition(notebook, file) : notebook);
+  const language = notebookLanguage(notebook);
+  const env: PageEnv = { toc: [] };
+  const cells: string[] = [];
+  shown.cells.forEach((cell, i) => {
+    const location = { index: i + 1, id: cell.id };
+    try {
+      const solution = isSolutionCell(notebook.cells[i]);
+      const html = renderCell(renderer, cell, {
+        env,
+        language,
+        edition,
+        solution,
+        folder: path.dirname(file),
+      });
+      if (html !== "") cells.push(html);
+    } catch (error) {
+      if (error instanceof NotebookError) throw error;
+      throw new NotebookError(
+        "ERR_NOTEBOOK_FIELD",
+        file,
+        `could not be rendered (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`,
+        location,
+        { cause: error },
+      );
+    }
+  });
+  const title =
+    options.title ?? describeLesson(notebook, path.basename(file), renderer.markdown).title;
+  return renderPage({
+    title,
+    courseTitle: options.courseTitle ?? defaultCourseTitle,
+    body: cells.join("\n"),
+    edition,
+    toc: env.toc,
+    index: options.index,
+    prev: options.prev,
+    next: options.next,
+    source: options.source,
+  });
+}
+
+function renderCell(
+  renderer: Renderer,
+  cell: Cell,
+  context: { env: PageEnv; language: string; edition: Edition; solution: boolean; folder: string },
+): string {
+  const source = joinSource(cell.source);
+  if (cell.cell_type === "markdown") {
+    const options = { attachments: cell.attachments, folder: context.folder };
+    return `<div class="cell markdown">\n${renderer.markdown.render(source, context.env, options)}</div>`;
+  }
+  if (cell.cell_type === "raw") return renderRaw(renderer, cell, source, context.env);
+  const outputs = renderOutputs(cell.outputs, {
+    sanitizer: renderer.sanitizer,
+    markdown: (text) => renderer.markdown.render(text, { toc: [] }, { toc: false }),
+  });
+  if (source.trim() === "" && outputs === "") return "";
+  const lang = renderer.highlighter.resolve(context.language);
+  const label = context.solution
+    ? `<span class="label">${context.edition === "student" ? "Exercise: write your code in this cell" : "Exercise: reference solution (left out of the student edition)"}</span>\n`
+    : "";
+  const id = cell.id === undefined ? "" : ` id="cell-${escapeHtml(cell.id)}"`;
+  return `<div class="cell code${context.solution ? " solution" : ""}"${id}>
+${label}<pre class="code"${lang ? ` data-lang="${lang}"` : ""}><code>${renderer.highlighter.highlight(source, context.language)}</code></pre>${outputs === "" ? "" : `\n${outputs}`}
+</div>`;
+}
+
+/** Raw cells are shown only when they say they are HTML or markdown, as nbconvert does. */
+function renderRaw(renderer: Renderer, cell: Cell, source: string, env: PageEnv): string {
+  const format = cell.metadata.format ?? cell.metadata.raw_mimetype;
+  if (format === "text/html")
+    return `<div class="cell raw">\n${renderer.sanitizer.html(source)}\n</div>`;
+  if (format === "text/markdown")
+    return `<div class="cell raw">\n${renderer.markdown.render(source, env)}</div>`;
+  return "";
+}
+
+/** The language of the notebook's code cells (tslab: "typescript"). */
+function notebookLanguage(notebook: Notebook): string {
+  const info = notebook.metadata.language_info as { name?: unknown } | undefined;
+  const kernel = notebook.metadata.kernelspec as { language?: unknown } | undefined;
+  if (typeof info?.name === "string") return info.name;
+  if (typeof kernel?.language === "string") return kernel.language;
+  return "typescript";
+}

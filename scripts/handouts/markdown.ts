@@ -1,0 +1,205 @@
+/**
+ * Markdown cells to HTML with markdown-it: heading anchors for the table of contents, fenced code
+ * highlighted at build time, links between lessons pointed at their handouts, attachments inlined,
+ * and raw HTML sanitized.
+ */
+import MarkdownIt, { type RendererRule, type Token } from "markdown-it";
+import anchor from "markdown-it-anchor";
+
+import { escapeHtml } from "./escape";
+import type { Highlighter } from "./highlight";
+import { imageDataUri, localImageDataUri } from "./images";
+import { joinSource, type MimeBundle } from "./notebook";
+import type { Sanitizer } from "./sanitize";
+
+/** A heading of the page, for its table of contents. */
+export interface TocEntry {
+  level: number;
+  slug: string;
+  title: string;
+}
+
+/**
+ * What one page's markdown cells share: anchor slugs stay unique across cells, and the headings
+ * of every cell collect into one table of contents.
+ */
+export interface PageEnv {
+  toc: TocEntry[];
+  /** markdown-it-anchor keeps the slugs it has handed out here. */
+  markdownItAnchor?: unknown;
+}
+
+export interface RenderOptions {
+  attachments?: Record<string, MimeBundle>;
+  folder?: string;
+  toc?: boolean;
+}
+
+export interface Markdown {
+  /**
+   * Renders one markdown cell. Headings of levels 2 and 3 are added to `env.toc` unless
+   * `options.toc` is false (markdown printed by code, for example). Images given by a relative
+   * path are read from `options.folder` (the notebook's folder) and embedded.
+   */
+  render(source: string, env: PageEnv, options?: RenderOptions): string;
+  /** The parsed tokens of a markdown text (used to read a lesson's title and summary). */
+  parse(source: string): Token[];
+}
+
+/** Anchors that read well in a URL: "Step 1: bind" becomes "step-1-bind". */
+export function slugify(text: string): string {
+  const slug = text
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s+/g, "-")
+    .slice(0, 80);
+  return slug === "" ? "section" : slug;
+}
+
+/**
+ * Creates the course's markdown renderer.
+ *
+ * @example
+ * const markdown = createMarkdown({ highlighter, sanitizer });
+ * const env = { toc: [] };
+ * markdown.render("## Step 1: bind\n\n```ts\nawait server.bind([\"127.0.0.1\", 0]);\n```", env);
+ * env.toc; // [{ level: 2, slug: "step-1-bind", title: "Step 1: bind" }]
+ */
+export function createMarkdown(options: {
+  highlighter: Highlighter;
+  sanitizer: Sanitizer;
+}): Markdown {
+  const { highlighter, sanitizer } = options;
+  // html: true because Jupyter renders raw HTML in markdown; the result is sanitized below.
+  const md = new MarkdownIt({ html: true, linkify: true });
+  md.use(anchor, {
+    level: [1, 2, 3, 4],
+    slugify,
+    tabIndex: false,
+    permalink: anchor.permalink.linkInsideHeader({
+      symbol: "#",
+      placement: "after",
+      ariaHidden: true,
+      class: "anchor",
+    }),
+  });
+
+  md.renderer.rules.fence = (tokens, index) => {
+    const token = tokens[index];
+    const language = token.info.trim().split(/\s+/)[0] ?? "";
+    const lang = highlighter.resolve(language);
+    const attribute = lang ? ` data-lang="${lang}"` : "";
+    return `<pre class="code"${attribute}><code>${highlighter.highlight(token.content.replace(/\n$/, ""), language)}</code></pre>\n`;
+  };
+  md.renderer.rules.code_block = (tokens, index) =>
+    `<pre class="code"><code>${escapeHtml(tokens[index].content.replace(/\n$/, ""))}</code></pre>\n`;
+
+  const renderLinkOpen = md.renderer.rules.link_open ?? defaultRule;
+  md.renderer.rules.link_open = (tokens, index, opts, env, self) => {
+    const href = tokens[index].attrGet("href");
+    if (typeof href === "string") tokens[index].attrSet("href", lessonLink(href));
+    return renderLinkOpen(tokens, index, opts, env, self);
+  };
+
+  const renderImage = md.renderer.rules.image ?? defaultRule;
+  md.renderer.rules.image = (tokens, index, opts, env, self) => {
+    const token = tokens[index];
+    const src = String(token.attrGet("src") ?? "");
+    const { attachments, folder } = (env ?? {}) as RenderOptions;
+    let uri: string | undefined = src;
+    if (src.startsWith("attachment:")) {
+      uri = attachmentUri(src.slice("attachment:".length), attachments, sanitizer);
+    } else if (!src.startsWith("data:")) {
+      // A handout is one file: a relative image is embedded, anything else would be a request.
+      uri =
+        isRelative(src) && folder !== undefined
+          ? localImageDataUri(src, folder, sanitizer)
+          : undefined;
+    }
+    if (uri === undefined)
+      return `<span class="missing">(image not included: ${escapeHtml(src)})</span>`;
+    token.attrSet("src", uri);
+    return renderImage(tokens, index, opts, env, self);
+  };
+
+  return {
+    parse: (source) => md.parse(source, {}),
+    render(source, env, renderOptions = {}) {
+      const renderEnv = {
+        ...env,
+        attachments: renderOptions.attachments,
+        folder: renderOptions.folder,
+      };
+      const tokens = md.parse(source, renderEnv);
+      // markdown-it-anchor records slugs in the env it is given: carry them back to the page.
+      env.markdownItAnchor = (renderEnv as PageEnv).markdownItAnchor;
+      if (renderOptions.toc !== false) env.toc.push(...headings(tokens));
+      const html = md.renderer.render(tokens, md.options, renderEnv);
+      // markdown-it escapes text and refuses javascript: links by itself; only raw HTML can bring
+      // in markup, so only cells with raw HTML go through the (slow to load) sanitizer.
+      return hasRawHtml(tokens) ? sanitizer.html(html) : html;
+    },
+  };
+}
+
+const defaultRule: RendererRule = (tokens, index, options, _env, self) =>
+  self.renderToken(tokens, index, options);
+
+/** `03_server.ipynb#step-1` -> `03_server.html#step-1`: the handout of the lesson linked to. */
+export function lessonLink(href: string): string {
+  return isRelative(href) ? href.replace(/\.ipynb(?=$|[?#])/, ".html") : href;
+}
+
+/** A path relative to the page: no scheme ("https:"), no host ("//host"), not absolute ("/x"). */
+function isRelative(url: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith("/") && !url.startsWith("\\");
+}
+
+function attachmentUri(
+  name: string,
+  attachments: Record<string, MimeBundle> | undefined,
+  sanitizer: Sanitizer,
+): string | undefined {
+  const bundle = attachments && Object.hasOwn(attachments, name) ? attachments[name] : undefined;
+  if (!bundle) return undefined;
+  for (const [mime, data] of Object.entries(bundle)) {
+    if (typeof data !== "string" && !Array.isArray(data)) continue;
+    const uri = imageDataUri(mime, joinSource(data), sanitizer);
+    if (uri !== undefined) return uri;
+  }
+  return undefined;
+}
+
+function headings(tokens: Token[]): TocEntry[] {
+  const found: TocEntry[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const level = Number(token.tag.slice(1));
+    if (token.type !== "heading_open" || level < 2 || level > 3) continue;
+    const slug = token.attrGet("id");
+    if (typeof slug === "string")
+      found.push({ level, slug, title: plainText(tokens[i + 1]).trim() });
+  }
+  return found;
+}
+
+/** The visible text of an inline token (text and `code`), without markup. */
+export function plainText(inline: Token | undefined): string {
+  if (!inline?.children) return inline?.content ?? "";
+  return inline.children
+    .filter((child) => child.type === "text" || child.type === "code_inline")
+    .map((child) => child.content)
+    .join("");
+}
+
+function hasRawHtml(tokens: Token[]): boolean {
+  for (const token of tokens) {
+    if (token.type === "html_block") return true;
+    for (const child of token.children ?? []) {
+      // The heading permalink symbol is ours, not the author's.
+      if (child.type === "html_inline" && !child.meta?.isPermalinkSymbol) return true;
+    }
+  }
+  return false;
+}

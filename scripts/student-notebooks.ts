@@ -1,0 +1,77 @@
+/**
+ * Writes the student edition of every notebook, ready to hand out.
+ *
+ * Usage:
+ *   npm run student-notebooks                         notebooks/*.ipynb -> dist/student/
+ *   npm run student-notebooks -- --out DIR FILE.ipynb...
+ *
+ * Each notebook keeps every cell, with exercise solutions replaced by `// YOUR CODE HERE` and the
+ * outputs of solution and check cells cleared (see scripts/handouts/edition.ts). The helper library
+ * is copied beside them as src/, so `import ... from "./src"` works wherever the folder goes.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+import { courseNotebooks, projectRoot, runCli } from "./handouts/cli";
+import { isSolutionCell, serializeNotebook, studentEdition } from "./handouts/edition";
+import { readNotebook } from "./handouts/notebook";
+import { writeDirectory } from "./handouts/write";
+
+const usage = `Usage: npm run student-notebooks -- [--out DIR] [FILE.ipynb...]
+
+Writes the student edition of notebooks (solutions out, their outputs cleared) and the helper
+library they import (src/).
+  --out DIR       output folder (default dist/student); replaced as a whole, only on success
+  FILE.ipynb...   the notebooks (default: notebooks/*.ipynb)`;
+
+const studentReadme = `# Student notebooks
+
+Open these notebooks in Jupyter with the TypeScript (tslab) kernel and run them cell by cell.
+\`src/\` is the course's socket helper library: the notebooks import it as \`./src\`.
+
+Exercises: write your code in the cell that says \`// YOUR CODE HERE\` (delete the \`throw\` line
+below it), run it, then run the next cell: it checks your code and prints PASS or FAIL with a hint.
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const files = positionals.length > 0 ? positionals : await courseNotebooks(projectRoot);
+  const out = values.out ?? path.join(projectRoot, "dist", "student");
+  const output = new Map<string, string | Uint8Array>();
+  let exercises = 0;
+  for (const file of files) {
+    const { notebook } = await readNotebook(file);
+    exercises += notebook.cells.filter(isSolutionCell).length;
+    output.set(path.basename(file), serializeNotebook(studentEdition(notebook, file), file));
+  }
+  for (const [name, content] of await helperLibrary(path.join(projectRoot, "src"))) {
+    output.set(`src/${name}`, content);
+  }
+  output.set("README.md", studentReadme);
+  await writeDirectory(out, output, "npm run student-notebooks");
+  console.log(
+    `student-notebooks: ${files.length} notebook(s), ${exercises} exercise solution(s) left out, in ${path.relative(process.cwd(), out) || "."}`,
+  );
+}
+
+/** Every file of the helper library, by path relative to src/. */
+async function helperLibrary(folder: string): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    files.set(path.relative(folder, file).split(path.sep).join("/"), await readFile(file));
+  }
+  return files;
+}
+
+await runCli("student-notebooks", usage, () => main(process.argv.slice(2)));
