@@ -1,0 +1,81 @@
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { type Kernel, KernelError, startKernel } from "../../scripts/kernel/kernel";
+
+const fixtures = path.join(import.meta.dirname, "..", "fixtures", "notebooks");
+
+function streamText(result: Awaited<ReturnType<Kernel["execute"]>>, name: string): string {
+  return result.outputs
+    .filter((m) => m.header.msg_type === "stream" && m.content.name === name)
+    .map((m) => m.content.text)
+    .join("");
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let kernel: Kernel;
+beforeAll(async () => {
+  kernel = await startKernel({ cwd: fixtures });
+});
+afterAll(async () => {
+  await kernel?.shutdown();
+});
+
+test("a started kernel is tslab and reports TypeScript as its language", () => {
+  expect(kernel.info.implementation).toBe("tslab");
+  expect(kernel.info.language_info).toMatchObject({ name: "typescript", file_extension: ".ts" });
+});
+
+test("execute returns what a cell prints, stdout and stderr apart, once the kernel is idle", async () => {
+  const result = await kernel.execute('console.log("out"); console.error("err"); 6 * 7');
+  expect(result).toMatchObject({ status: "ok", idle: true });
+  expect(streamText(result, "stdout")).toBe("out\n42\n");
+  expect(streamText(result, "stderr")).toBe("err\n");
+});
+
+test("execute answers status error for a throw, with tslab's error text on stderr", async () => {
+  const result = await kernel.execute('throw new Error("boom")');
+  expect(result.status).toBe("error");
+  expect(streamText(result, "stderr")).toContain("Error: boom");
+  // tslab answers "abort" to every request for 200 ms after an error.
+  await sleep(300);
+});
+
+test("settle returns what a cell printed after it had finished, pointing back to that cell", async () => {
+  const result = await kernel.execute('setTimeout(() => console.log("late"), 20); void 0');
+  expect(streamText(result, "stdout")).toBe("");
+  await sleep(300);
+  const strays = await kernel.settle();
+  expect(strays).toHaveLength(1);
+  expect(strays[0].parentId).toBe(result.requestId);
+  expect(strays[0].message.content).toEqual({ name: "stdout", text: "late\n" });
+});
+
+test("a cell that runs past its timeout comes back as timeout, and shutdown still ends the kernel", async () => {
+  // A server left listening, and a cell that never ends: the kernel ignores shutdown_request.
+  const result = await kernel.execute(
+    'require("node:net").createServer().listen(0, "127.0.0.1"); await new Promise(() => {});',
+    { timeout: 500 },
+  );
+  expect(result.status).toBe("timeout");
+  const pid = kernel.pid as number;
+  expect(isRunning(pid)).toBe(true);
+  await kernel.shutdown(200);
+  expect(isRunning(pid)).toBe(false);
+});
+
+test("startKernel fails with the program's own output when the kernel exits at once", async () => {
+  // node treats "kernel" as a script name and exits: a stand-in for a broken tslab.
+  const error = await startKernel({ cwd: fixtures, command: process.execPath }).catch((e) => e);
+  expect(error).toBeInstanceOf(KernelError);
+  expect(error.message).toMatch(/the tslab kernel exited \(code 1\)/);
+  expect(error.message).toContain("Cannot find module");
+});
