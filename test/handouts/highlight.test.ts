@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, test } from "vitest";
+
+import { createHighlighter, type Highlighter } from "../../scripts/handouts/highlight";
+
+let highlighter: Highlighter;
+beforeAll(async () => {
+  highlighter = await createHighlighter();
+});
+
+describe("createHighlighter", () => {
+  test("colours TypeScript with short token classes and no inline styles", () => {
+    const html = highlighter.highlight(
+      'const port = 0; // any free port\nconsole.log("hi");',
+      "ts",
+    );
+    expect(html).toBe(
+      [
+        '<span class="k">const</span> <span class="n">port</span> <span class="k">=</span> <span class="n">0</span>; <span class="c">// any free port</span>',
+        '<span class="n">console</span><span class="f">.log</span>(<span class="e">&quot;hi&quot;</span>);',
+      ].join("\n"),
+    );
+  });
+
+  test("knows the course's languages by their usual names", () => {
+    for (const [alias, name] of [
+      ["ts", "typescript"],
+      ["TypeScript", "typescript"],
+      ["js", "javascript"],
+      ["sh", "bash"],
+      ["console", "bash"],
+      ["py", "python"],
+      ["json", "json"],
+    ]) {
+      expect(highlighter.resolve(alias)).toBe(name);
+    }
+    expect(highlighter.highlight("import socket", "python")).toContain(
+      '<span class="k">import</span>',
+    );
+    expect(highlighter.highlight("nc 127.0.0.1 12345", "bash")).toContain(
+      '<span class="f">nc</span>',
+    );
+  });
+
+  test("shows an unknown language as escaped plain text", () => {
+    expect(highlighter.resolve("cobol")).toBeUndefined();
+    expect(highlighter.highlight("<b>&</b>", "cobol")).toBe("&lt;b&gt;&amp;&lt;/b&gt;");
+  });
+
+  test("escapes markup inside tokens", () => {
+    const html = highlighter.highlight('const s = "</code><script>alert(1)</script>";', "ts");
+    expect(html).not.toContain("<script>");
+    expect(html).toContain("&lt;/code&gt;&lt;script&gt;");
+  });
+
+  test("gives the same HTML every time for the same code", () => {
+    const code =
+      'await server.bind(["127.0.0.1", 0]);\nconst [connection] = await server.accept();';
+    expect(highlighter.highlight(code, "ts")).toBe(highlighter.highlight(code, "ts"));
+  });
+
+  test("leaves a very long line uncoloured instead of spending seconds on it", () => {
+    const line = `const data = "${"x".repeat(5000)}";`;
+    const html = highlighter.highlight(`${line}\nconst ok = 1;`, "ts");
+    expect(html.split("\n")[0]).not.toContain("<span");
+    expect(html.split("\n")[1]).toContain('<span class="k">const</span>');
+  });
+});
