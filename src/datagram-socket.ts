@@ -13,7 +13,7 @@ import { Endpoint } from "./endpoint";
 import { formatAddress, toSocketError } from "./errors";
 import { checkSize, misuse } from "./misuse";
 import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
-import { type TimeoutOption, timeoutError, validateTimeout, waitFor } from "./wait";
+import { handlesClosed, type TimeoutOption, timeoutError, validateTimeout, waitFor } from "./wait";
 
 /** Where a DatagramSocket is in its life. */
 export type DatagramState = "fresh" | "bound" | "closed";
@@ -105,13 +105,13 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
       sock.bind({ address: host, port });
       await ready;
     } catch (err) {
-      await new Promise<void>((resolve) => sock.close(() => resolve()));
+      await closeDgram(sock);
       this.binding = undefined;
       untrack(this);
       throw err;
     }
     if (this._state === "closed") {
-      await new Promise<void>((resolve) => sock.close(() => resolve()));
+      await closeDgram(sock);
       throw misuse.closedWhileWaiting("bind");
     }
     this.sock = sock;
@@ -231,8 +231,10 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     for (const w of this.waiters.splice(0)) w.reject(closed);
     this.queue = [];
     this.queuedBytes = 0;
+    // A bind in progress finishes first (and, seeing the socket closed, closes what it opened).
+    await this.binding?.catch(() => {});
     const sock = this.sock;
-    if (sock) await new Promise<void>((resolve) => sock.close(() => resolve()));
+    if (sock) await closeDgram(sock);
     untrack(this);
   }
 
@@ -261,4 +263,16 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.usable(operation);
     return this.sock as DgramSocket;
   }
+}
+
+/** Closes a dgram socket and resolves once its port is released and its handle gone. */
+async function closeDgram(sock: DgramSocket): Promise<void> {
+  await new Promise<void>((resolve) => {
+    try {
+      sock.close(() => resolve());
+    } catch {
+      resolve(); // already closed
+    }
+  });
+  await handlesClosed();
 }

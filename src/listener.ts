@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from "node:net";
 
 import type { Address } from "./address";
 import { formatAddress, toSocketError } from "./errors";
-import { timeoutError, waitFor } from "./wait";
+import { handlesClosed, timeoutError, waitFor } from "./wait";
 
 /** Internal: a new connection and its addresses, read when it arrived. */
 export interface Arrival {
@@ -129,7 +129,7 @@ export class Listener {
     this.server.on("error", () => {});
     this.server.close();
     await Promise.all(this.pending.splice(0).map((a) => destroyAndWait(a.raw)));
-    await new Promise((resolve) => setImmediate(resolve));
+    await handlesClosed();
   }
 }
 

@@ -249,6 +249,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     const conn = this.connection("unrecv");
     this.bytesReceived -= Math.min(bytes.length, this.bytesReceived);
     conn.queue.unshift(Buffer.from(bytes));
+    this.trace("unrecv", bytes);
   }
 
   /**

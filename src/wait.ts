@@ -104,3 +104,16 @@ export function validateTimeout(timeout: unknown, operation: string): number | u
 export function timeoutError(operation: string, what: string, ms: number): SocketUsageError {
   return new SocketUsageError("ERR_TIMEOUT", `${operation} timed out after ${ms} ms ${what}`);
 }
+
+/**
+ * Internal: resolves once libuv has finished closing the handles closed so far. The system
+ * releases a port inside close(), but libuv completes the handle's closing at the end of the
+ * event loop's iteration, after the check phase: two setImmediate turns are past it.
+ *
+ * @example
+ * server.close();
+ * await handlesClosed();
+ */
+export async function handlesClosed(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from "vitest";
 
-import { AF_INET, AF_INET6, SOCK_STREAM } from "../src/constants";
+import { AF_INET, AF_INET6, SHUT_WR, SOCK_STREAM } from "../src/constants";
 import { socket } from "../src/socket";
+import { startRecording } from "../src/trace";
 import { closeAll } from "../src/tracker";
 import { connectedPair, listeningServer } from "./support/stream-pair";
 
@@ -221,5 +222,41 @@ describe("close", () => {
     await expect(socket().connect(["127.0.0.1", server.localPort])).rejects.toMatchObject({
       code: "ECONNREFUSED",
     });
+  });
+});
+
+describe("recording", () => {
+  test("each step of a session is recorded with its side, socket id, bytes and 4-tuple", async () => {
+    const rec = startRecording();
+    const { server, client, connection } = await connectedPair();
+    await client.send(Buffer.from("hello\nworld"));
+    const data = await connection.recv(5);
+    connection.unrecv(data.subarray(2));
+    await client.shutdown(SHUT_WR);
+    await client.close();
+    await connection.close();
+    await server.close();
+    const steps = rec.stop().map((e) => [e.kind, e.side, e.socketId, e.bytes]);
+    expect(steps).toEqual([
+      ["listen", "server", server.id, undefined],
+      ["connect", "client", client.id, undefined],
+      ["accept", "server", connection.id, undefined],
+      ["send", "client", client.id, 11],
+      ["recv", "server", connection.id, 5],
+      ["unrecv", "server", connection.id, 3],
+      ["shutdown", "client", client.id, undefined],
+      ["close", "client", client.id, undefined],
+      ["close", "server", connection.id, undefined],
+      ["close", "server", server.id, undefined],
+    ]);
+  });
+
+  test("a recorded send carries a short preview and the connection's 4-tuple", async () => {
+    const { client } = await connectedPair();
+    const rec = startRecording();
+    await client.send(Buffer.from("hello\n"));
+    const [event] = rec.stop();
+    expect(event).toMatchObject({ preview: "hello\\n", fourTuple: client.fourTuple });
+    expect(event.time).toBeGreaterThanOrEqual(0);
   });
 });
