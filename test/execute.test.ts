@@ -63,4 +63,4 @@ test("npm run execute exits 1 naming the failed notebook and cell, and reports t
   expect(stderr).toContain(`${throws}, cell 2 (id "throws"): the cell failed`);
   expect(stderr).toContain("Error: boom: the fixture throws on purpose (42)");
   expect(stderr).toContain(`1 of 2 notebook(s) failed`);
-}, 60_000);
+}, 180_000);

@@ -5,7 +5,13 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { CellFailure, type FailureKind } from "./cell-failure";
-import { type Kernel, type StrayMessage, startKernel } from "./kernel";
+import {
+  type ExecuteResult,
+  type Kernel,
+  KernelError,
+  type StrayMessage,
+  startKernel,
+} from "./kernel";
 import {
   NotANotebookError,
   type Notebook,
@@ -146,10 +152,19 @@ async function runCells(
       continue;
     }
     const cellStarted = performance.now();
-    const result = await kernel.execute(code, {
-      timeout: options.timeout ?? 60_000,
-      idleTimeout: options.idleTimeout,
-    });
+    let result: ExecuteResult;
+    try {
+      result = await kernel.execute(code, {
+        timeout: options.timeout ?? 60_000,
+        idleTimeout: options.idleTimeout,
+      });
+    } catch (error) {
+      // The kernel died under this cell (process.exit, a crash): name the cell, not just the kernel.
+      if (!(error instanceof KernelError)) throw error;
+      run.cellsRun++;
+      fail(index, "error", error.message);
+      return nb;
+    }
     run.cellMs.push(performance.now() - cellStarted);
     run.cellsRun++;
     requestCells.set(result.requestId, index);

@@ -21,7 +21,10 @@ export interface KernelOptions {
    * the rootDir of everything it compiles, so `./src/...` imports resolve from there.
    */
   cwd: string;
-  /** How long the kernel may take to answer its first request, in ms. Default 30 000. */
+  /**
+   * How long the kernel may take to answer its first request, in ms. Default 60 000: a start
+   * takes about 2 s of CPU, far longer when several kernels start at once on two cores.
+   */
   startTimeout?: number;
   /** The kernel program. Default: this project's node_modules/.bin/tslab. */
   command?: string;
@@ -232,12 +235,27 @@ export async function startKernel(options: KernelOptions): Promise<Kernel> {
     /** Resolves true once `done()`, false after `ms` (since the last message if `rearm`). */
     function waitFor(done: () => boolean, ms: number, rearm: boolean): Promise<boolean> {
       return new Promise<boolean>((resolve, reject) => {
+        let settled = false;
+        const finish = () => {
+          settled = true;
+          clearTimeout(timer);
+          exitWaiters.delete(check);
+          wake = () => {};
+        };
+        // A process starved of CPU wakes up with this timer due and the awaited message already
+        // waiting unread (timers run before I/O in Node's loop): let one I/O phase read it first.
+        let armed = 0;
         const expire = () => {
-          finish();
-          resolve(false);
+          const at = armed;
+          setImmediate(() => {
+            if (settled || at !== armed) return; // Settled, or re-armed by a message just read.
+            finish();
+            resolve(done());
+          });
         };
         let timer = setTimeout(expire, ms);
         const check = () => {
+          if (settled) return;
           if (exitError) {
             finish();
             reject(exitError);
@@ -245,14 +263,10 @@ export async function startKernel(options: KernelOptions): Promise<Kernel> {
             finish();
             resolve(true);
           } else if (rearm) {
+            armed++;
             clearTimeout(timer);
             timer = setTimeout(expire, ms);
           }
-        };
-        const finish = () => {
-          clearTimeout(timer);
-          exitWaiters.delete(check);
-          wake = () => {};
         };
         wake = check;
         exitWaiters.add(check);
@@ -328,7 +342,7 @@ export async function startKernel(options: KernelOptions): Promise<Kernel> {
 
   /** Repeats kernel_info_request until a reply and some iopub message have both arrived. */
   async function waitUntilReady(): Promise<KernelInfo> {
-    const deadline = performance.now() + (options.startTimeout ?? 30_000);
+    const deadline = performance.now() + (options.startTimeout ?? 60_000);
     // The first requests may reach the kernel before the subscriber is connected: their status
     // messages are lost (ZeroMQ's "slow joiner"), hence the retries with a short deadline.
     while (performance.now() < deadline) {
@@ -346,7 +360,7 @@ export async function startKernel(options: KernelOptions): Promise<Kernel> {
       }
     }
     throw new KernelError(
-      `the tslab kernel in ${options.cwd} did not answer within ${options.startTimeout ?? 30_000} ms${log.trim() ? `; its output:\n${log.trim()}` : ""}`,
+      `the tslab kernel in ${options.cwd} did not answer within ${options.startTimeout ?? 60_000} ms${log.trim() ? `; its output:\n${log.trim()}` : ""}`,
     );
   }
 

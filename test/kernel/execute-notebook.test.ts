@@ -6,7 +6,7 @@ import { executeNotebooks, type NotebookRun } from "../../scripts/kernel/execute
 import { serializeNotebook } from "../../scripts/kernel/notebook";
 
 const fixtures = path.join(import.meta.dirname, "..", "fixtures", "notebooks");
-const names = ["passing", "throws", "background", "type-error", "burst", "check-fails"];
+const names = ["passing", "throws", "background", "type-error", "burst", "check-fails", "exits"];
 const files = names.map((name) => path.join(fixtures, `${name}.ipynb`));
 
 const before = new Map<string, string>();
@@ -16,9 +16,9 @@ const runs = new Map<string, NotebookRun>();
 // (not --check): a failing notebook must stay as it was, a passing one must come out the same.
 beforeAll(async () => {
   for (const file of files) before.set(file, await readFile(file, "utf8"));
-  const results = await executeNotebooks(files, { jobs: 2, idleTimeout: 2_000 });
+  const results = await executeNotebooks(files, { jobs: 2, idleTimeout: 3_000 });
   for (const [i, run] of results.entries()) runs.set(names[i], run);
-}, 120_000);
+}, 300_000);
 
 function failure(name: string): CellFailure {
   const { failure } = runs.get(name) as NotebookRun;
@@ -103,4 +103,10 @@ test("a check cell that prints a FAIL line fails the run with that line", () => 
   const error = failure("check-fails");
   expect(error).toMatchObject({ kind: "check", cellId: "check" });
   expect(error.detail).toBe("FAIL shout: expected HELLO, got hello (hint: toUpperCase)");
+});
+
+test("a cell that ends the kernel process fails, naming the cell and the exit", () => {
+  const error = failure("exits");
+  expect(error).toMatchObject({ kind: "error", cellNumber: 1, cellId: "exit" });
+  expect(error.detail).toContain("the tslab kernel exited (code 3)");
 });

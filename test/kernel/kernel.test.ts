@@ -22,9 +22,10 @@ function isRunning(pid: number): boolean {
 }
 
 let kernel: Kernel;
+// A kernel start is about 2 s of CPU, much longer while other kernels start on the same two cores.
 beforeAll(async () => {
   kernel = await startKernel({ cwd: fixtures });
-});
+}, 120_000);
 afterAll(async () => {
   await kernel?.shutdown();
 });
