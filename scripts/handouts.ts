@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 
 import { courseNotebooks, parseEdition, projectRoot, runCli } from "./handouts/cli";
 import { buildHandouts } from "./handouts/export";
-import { writeDirectory } from "./handouts/write";
+import { checkReplaceable, writeDirectory } from "./handouts/write";
 
 const usage = `Usage: npm run handouts -- [--out DIR] [--edition instructor|student] [--title TEXT] [FILE.ipynb...]
 
@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
   const edition = parseEdition(values.edition);
   const files = positionals.length > 0 ? positionals : await courseNotebooks(projectRoot);
   const out = values.out ?? path.join(projectRoot, "dist", "handouts");
+  await checkReplaceable(out);
   const handouts = await buildHandouts({ files, edition, courseTitle: values.title });
   await writeDirectory(out, handouts.files, "npm run handouts");
   const seconds = ((performance.now() - started) / 1000).toFixed(2);

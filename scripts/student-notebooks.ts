@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { courseNotebooks, projectRoot, runCli } from "./handouts/cli";
 import { isSolutionCell, serializeNotebook, studentEdition } from "./handouts/edition";
 import { readNotebook } from "./handouts/notebook";
-import { writeDirectory } from "./handouts/write";
+import { checkReplaceable, writeDirectory } from "./handouts/write";
 
 const usage = `Usage: npm run student-notebooks -- [--out DIR] [FILE.ipynb...]
 
@@ -46,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const files = positionals.length > 0 ? positionals : await courseNotebooks(projectRoot);
   const out = values.out ?? path.join(projectRoot, "dist", "student");
+  await checkReplaceable(out);
   const output = new Map<string, string | Uint8Array>();
   let exercises = 0;
   for (const file of files) {

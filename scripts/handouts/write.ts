@@ -85,7 +85,14 @@ export async function writeDirectory(
   }
 }
 
-async function checkReplaceable(target: string): Promise<void> {
+/**
+ * Checks that `directory` may be replaced by writeDirectory (missing, empty, or written by it),
+ * so a program can refuse a wrong `--out` before spending time on the export.
+ *
+ * @throws OutputError (ERR_OUTPUT_NOT_OURS) when it may not
+ */
+export async function checkReplaceable(directory: string): Promise<void> {
+  const target = path.resolve(directory);
   let entries: string[];
   try {
     if (!(await stat(target)).isDirectory()) {
@@ -98,7 +105,15 @@ async function checkReplaceable(target: string): Promise<void> {
     entries = await readdir(target);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw error;
+    if (error instanceof OutputError) throw error;
+    throw new OutputError(
+      "ERR_OUTPUT_WRITE",
+      target,
+      `cannot use ${target}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (entries.length > 0 && !entries.includes(markerFile)) {
     throw new OutputError(
