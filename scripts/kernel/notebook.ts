@@ -112,7 +112,7 @@ export function sourceText(cell: Pick<Cell, "source">): string {
 
 /**
  * Turns a cell's iopub messages into the outputs Jupyter stores: consecutive stream messages of
- * the same name merged into one output (as Jupyter's front end does), display_data and
+ * the same name merged into one output and "\r" rewrites applied (as nbconvert does), display_data and
  * execute_result with their data and metadata, error as ename/evalue/traceback. Transient fields
  * (display_id) are not stored; update_display_data replaces the data of the output it names.
  *
@@ -176,6 +176,13 @@ export function toOutputs(messages: readonly Message[]): Output[] {
           traceback: (content.traceback as string[]) ?? [],
         });
         break;
+    }
+  }
+  // nbconvert's coalesce_streams: a line rewritten with "\r" (a progress counter) keeps only what
+  // a terminal would show last.
+  for (const output of outputs) {
+    if (output.output_type === "stream" && typeof output.text === "string") {
+      output.text = output.text.replace(/[^\n]*\r(?=[^\n])/g, "");
     }
   }
   return outputs;

@@ -127,6 +127,16 @@ test("toOutputs merges consecutive stream messages of one name and keeps stdout 
   ]);
 });
 
+test("toOutputs keeps only the last state of a line rewritten with \\r, as nbconvert stores it", () => {
+  const outputs = toOutputs([
+    iopub("stream", { name: "stdout", text: "sent 1 of 3\rsent 2 of 3\r" }),
+    iopub("stream", { name: "stdout", text: "sent 3 of 3\nline\r\n" }),
+  ]);
+  expect(outputs).toEqual([
+    { output_type: "stream", name: "stdout", text: "sent 3 of 3\nline\r\n" },
+  ]);
+});
+
 test("readNotebook rejects a file that is not a notebook, saying why", async () => {
   const text = path.join(dir, "notes.ipynb");
   await writeFile(text, "just some notes");
