@@ -10,7 +10,12 @@ import { type Arrival, arrivalOf, destroyAndWait } from "./listener";
 import { ReceiveQueue } from "./receive-queue";
 import { timeoutError, waitFor } from "./wait";
 
-/** Internal: where connectTo connects to and from. */
+/**
+ * Internal: where connectTo connects to and from.
+ *
+ * @example
+ * const target: ConnectTarget = { host: "localhost", ip: "localhost", port: 12345, family: 4, local: ["", 0] };
+ */
 export interface ConnectTarget {
   /** The host as the caller wrote it (for messages). */
   host: string;

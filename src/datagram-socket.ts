@@ -15,10 +15,20 @@ import { checkSize, misuse } from "./misuse";
 import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
 import { handlesClosed, type TimeoutOption, timeoutError, validateTimeout, waitFor } from "./wait";
 
-/** Where a DatagramSocket is in its life. */
+/**
+ * Where a DatagramSocket is in its life: created, bound (it has a port), closed.
+ *
+ * @example
+ * udp.state; // "bound"
+ */
 export type DatagramState = "fresh" | "bound" | "closed";
 
-/** Limits of the queue of datagrams received and not yet read. */
+/**
+ * Limits of the queue of datagrams received and not yet read.
+ *
+ * @example
+ * const udp = new DatagramSocket(AF_INET, { maxQueuedDatagrams: 3 }); // to watch datagrams being dropped
+ */
 export interface DatagramQueueOptions {
   /** Most datagrams kept unread (default 1024). */
   maxQueuedDatagrams?: number;
@@ -51,7 +61,7 @@ interface Waiter {
  * const [data, sender] = await server.recvfrom(1024, { timeout: 1000 });
  */
 export class DatagramSocket extends Endpoint implements TrackedSocket {
-  /** Datagrams dropped because the queue of unread ones was full. */
+  /** Datagrams dropped because the queue of unread ones was full. @example udp.droppedDatagrams; // 0 */
   droppedDatagrams = 0;
   private _state: DatagramState = "fresh";
   private sock: DgramSocket | undefined;
@@ -70,7 +80,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.maxBytes = options.maxQueuedBytes ?? 1024 * 1024;
   }
 
-  /** "fresh", "bound" or "closed". */
+  /** "fresh", "bound" or "closed". @example udp.state; // "bound" */
   get state(): DatagramState {
     return this._state;
   }

@@ -6,7 +6,12 @@
 import { constants } from "node:os";
 import { getSystemErrorMap } from "node:util";
 
-/** The codes of {@link SocketUsageError}: each names one kind of misuse. */
+/**
+ * The codes of {@link SocketUsageError}: each names one kind of misuse.
+ *
+ * @example
+ * if (err instanceof SocketUsageError && err.code === "ERR_TIMEOUT") console.log("no answer yet");
+ */
 export type UsageErrorCode =
   | "ERR_INVALID_PORT"
   | "ERR_INVALID_HOST"
@@ -70,7 +75,12 @@ export class SocketError extends Error {
   }
 }
 
-/** The fields of a {@link SocketError}. */
+/**
+ * The fields of a {@link SocketError}.
+ *
+ * @example
+ * new SocketError(nodeError, { code: "ECONNREFUSED", syscall: "connect", hint: "start the server first" });
+ */
 export interface SocketErrorFields {
   code: string;
   syscall: string;

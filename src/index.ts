@@ -1,4 +1,12 @@
 /** The sockets-course helper library: the lecture's socket steps as promises. */
+
+/**
+ * The helper library's version.
+ *
+ * @example
+ * import { VERSION } from "./src";
+ * VERSION; // "0.1.0"
+ */
 export const VERSION = "0.1.0";
 
 export type { Address, AddressInput } from "./address";

@@ -10,7 +10,12 @@ import type { Address } from "./address";
 import { formatAddress, toSocketError } from "./errors";
 import { handlesClosed, timeoutError, waitFor } from "./wait";
 
-/** Internal: a new connection and its addresses, read when it arrived. */
+/**
+ * Internal: a new connection and its addresses, read when it arrived.
+ *
+ * @example
+ * const { raw, local, remote } = await listener.next(undefined, signal);
+ */
 export interface Arrival {
   raw: Socket;
   local: Address;
@@ -79,6 +84,7 @@ export class Listener {
       await ready;
     } catch (err) {
       server.close();
+      await handlesClosed();
       throw err;
     }
     return new Listener(server);

@@ -10,7 +10,12 @@
  */
 import { SocketUsageError } from "./errors";
 
-/** Internal: what the queue needs from the connection to apply backpressure. */
+/**
+ * Internal: what the queue needs from the connection to apply backpressure (a net.Socket has it).
+ *
+ * @example
+ * const flow: Flow = rawSocket;
+ */
 export interface Flow {
   pause(): void;
   resume(): void;
@@ -23,7 +28,12 @@ interface Waiter {
   timer: NodeJS.Timeout | undefined;
 }
 
-/** Default bound on unread bytes held in memory per connection: 1 MiB. */
+/**
+ * Default bound on unread bytes held in memory per connection: 1 MiB.
+ *
+ * @example
+ * new ReceiveQueue(rawSocket, RECEIVE_HIGH_WATER_MARK);
+ */
 export const RECEIVE_HIGH_WATER_MARK = 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);

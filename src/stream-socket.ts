@@ -10,7 +10,7 @@ import { Connection, connectTo } from "./connection";
 import { AF_INET6, SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } from "./constants";
 import { ConnectedEndpoint } from "./endpoint";
 import { formatAddress, systemError } from "./errors";
-import { Listener } from "./listener";
+import { destroyAndWait, Listener } from "./listener";
 import { checkSize, misuse } from "./misuse";
 import { recordEvent, type Side, type TraceKind } from "./trace";
 import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
@@ -19,6 +19,9 @@ import { type TimeoutOption, timeoutError, validateTimeout } from "./wait";
 /**
  * Where a StreamSocket is in its life: created, bound (address chosen), listening (a server),
  * connecting, connected (a client, or a connection returned by accept), closed.
+ *
+ * @example
+ * if (sock.state === "closed") console.log("create a new socket");
  */
 export type StreamState = "fresh" | "bound" | "listening" | "connecting" | "connected" | "closed";
 
@@ -36,9 +39,9 @@ export type StreamState = "fresh" | "bound" | "listening" | "connecting" | "conn
  * decode(await connection.recv(1024)); // "hello"
  */
 export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
-  /** Bytes handed to the system by send. */
+  /** Bytes handed to the system by send. @example client.bytesSent; // 5 after send(encode("hello")) */
   bytesSent = 0;
-  /** Bytes returned by recv. */
+  /** Bytes returned by recv. @example connection.bytesReceived; */
   bytesReceived = 0;
   private _state: StreamState = "fresh";
   private side: Side = "client";
@@ -50,9 +53,11 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private readShut = false;
   private writeShut = false;
   private closing: Promise<void> | undefined;
+  /** The call in progress while the state is "connecting": listen or connect. */
+  private opening: "listen" | "connect" = "connect";
   private readonly closed = new AbortController();
 
-  /** Where the socket is in its life: "fresh", "bound", "listening", "connecting", "connected", "closed". */
+  /** Where the socket is in its life (see {@link StreamState}). @example server.state; // "listening" */
   get state(): StreamState {
     return this._state;
   }
@@ -100,12 +105,19 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     if (!Number.isInteger(backlog) || backlog < 0) throw misuse.badBacklog(backlog);
     const [host, port] = this.bound;
     this._state = "connecting";
+    this.opening = "listen";
     track(this);
     try {
       const ip = await resolveHost(host === "" ? anyHost(this.family) : host, this.family, port);
       await releasePort("tcp", ip, port);
       this.usable("listen");
-      this.listener = await Listener.open(ip, port, backlog, host, this.closed.signal);
+      const listener = await Listener.open(ip, port, backlog, host, this.closed.signal);
+      if (this.state === "closed") {
+        // close() came while the system was binding: it found nothing to close yet.
+        await listener.close();
+        throw misuse.closedWhileWaiting("listen");
+      }
+      this.listener = listener;
     } catch (err) {
       if (this.state !== "closed") {
         this._state = "bound";
@@ -161,16 +173,23 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     const timeout = validateTimeout(options.timeout, "connect");
     const before = this._state;
     this._state = "connecting";
+    this.opening = "connect";
     track(this);
     try {
       const ip = host === "" ? anyHost(this.family) : host;
       const family = this.family === AF_INET6 ? 6 : 4;
       const local = this.bound ?? ["", 0];
-      this.adopt(
-        new Connection(
-          await connectTo({ host, ip, port, family, local }, timeout, this.closed.signal),
-        ),
+      const arrival = await connectTo(
+        { host, ip, port, family, local },
+        timeout,
+        this.closed.signal,
       );
+      if (this.state === "closed") {
+        // close() came just as the connection was made: it found nothing to close yet.
+        await destroyAndWait(arrival.raw);
+        throw misuse.closedWhileWaiting("connect");
+      }
+      this.adopt(new Connection(arrival));
     } catch (err) {
       if (this.state !== "closed") {
         this._state = before;
@@ -290,10 +309,9 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private async closeNow(): Promise<void> {
     const was = this._state;
     this._state = "closed";
-    const closedWhileWaiting = (op: string) => misuse.closedWhileWaiting(op);
-    this.closed.abort(closedWhileWaiting(was === "listening" ? "accept" : "connect"));
+    this.closed.abort(misuse.closedWhileWaiting(was === "listening" ? "accept" : this.opening));
     await this.listener?.close();
-    await this.conn?.close(closedWhileWaiting("recv"));
+    await this.conn?.close(misuse.closedWhileWaiting("recv"));
     this.parent?.accepted.delete(this);
     untrack(this);
     if (was !== "fresh" && was !== "bound") this.trace("close");

@@ -7,7 +7,12 @@ import { hostsOverlap } from "./address";
 import type { DatagramSocket } from "./datagram-socket";
 import type { StreamSocket } from "./stream-socket";
 
-/** What the tracker needs from a socket (StreamSocket and DatagramSocket provide it). */
+/**
+ * What the tracker needs from a socket (StreamSocket and DatagramSocket provide it).
+ *
+ * @example
+ * const tracked: TrackedSocket = socket(AF_INET, SOCK_STREAM);
+ */
 export interface TrackedSocket {
   /** The socket's id, unique in this process (the trace's socketId). */
   readonly id: number;

@@ -18,7 +18,12 @@ export interface TimeoutOption {
   timeout?: number;
 }
 
-/** How a wait ends besides its events. */
+/**
+ * How a wait ends besides its events.
+ *
+ * @example
+ * const options: WaitOptions = { timeout: 2000, signal: controller.signal };
+ */
 export interface WaitOptions {
   /** Milliseconds before giving up; undefined waits as long as it takes. */
   timeout?: number;

@@ -333,6 +333,16 @@ describe("close while waiting", () => {
     expect(await receiving).toMatchObject({ code: "ERR_SOCKET_CLOSED" });
   });
 
+  test("a listen in progress rejects with ERR_SOCKET_CLOSED and leaves no listener behind", async () => {
+    const server = socket();
+    await server.bind(0);
+    const listening = server.listen(1).catch((e) => e);
+    await server.close();
+    expect(await listening).toMatchObject({ code: "ERR_SOCKET_CLOSED" });
+    expect(server.state).toBe("closed");
+    expect(process.getActiveResourcesInfo()).not.toContain("TCPServerWrap");
+  });
+
   test("a connect in progress rejects with ERR_SOCKET_CLOSED", async () => {
     const { port, child } = await unansweringServer();
     try {
