@@ -2,6 +2,7 @@
  * A TCP socket in the lecture's vocabulary: bind, listen, accept, connect, send, recv, shutdown,
  * close, each one awaited call. One class for listening and connected sockets, as in Python.
  */
+import { setMaxListeners } from "node:events";
 import { inspect } from "node:util";
 
 import { type Address, type AddressInput, anyHost, parseAddress, resolveHost } from "./address";
@@ -24,6 +25,9 @@ import { type TimeoutOption, timeoutError, validateTimeout } from "./wait";
  * if (sock.state === "closed") console.log("create a new socket");
  */
 export type StreamState = "fresh" | "bound" | "listening" | "connecting" | "connected" | "closed";
+
+/** The smallest queue of not-yet-accepted connections asked of the system (Node's default). */
+const SYSTEM_BACKLOG = 511;
 
 /**
  * A TCP (stream) socket. Create one with `socket(AF_INET, SOCK_STREAM)`.
@@ -55,7 +59,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private closing: Promise<void> | undefined;
   /** The call in progress while the state is "connecting": listen or connect. */
   private opening: "listen" | "connect" = "connect";
-  private readonly closed = new AbortController();
+  private readonly closed = unlimitedAbortController();
 
   /** Where the socket is in its life (see {@link StreamState}). @example server.state; // "listening" */
   get state(): StreamState {
@@ -88,15 +92,20 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   /**
    * Starts accepting connections on the bound address (here Node really binds, then listens).
    * If this kernel's helper already listens on that host and port (a cell run twice), the old
-   * listener and its connections are closed first. `backlog` goes to the system; Node takes each
-   * connection from the system as it arrives, and it waits here, unread, until accept().
+   * listener and its connections are closed first.
+   *
+   * About `backlog`: in Python it is how many connections the system queues until accept. Node
+   * instead takes each connection from the system as soon as it arrives, and it waits here,
+   * unread, until accept(): this queue has no limit, so `backlog` changes nothing a lesson can
+   * see. The system's own queue is given at least Node's default of 511, because a burst of
+   * clients beyond it can be lost on some systems (clients connected, never accepted).
    *
    * @example
    * await server.bind(["127.0.0.1", 0]);
    * await server.listen(1);
    * server.localPort; // the port the system chose
    */
-  async listen(backlog = 128): Promise<void> {
+  async listen(backlog = SYSTEM_BACKLOG): Promise<void> {
     this.usable("listen");
     if (this._state === "listening") return;
     if (this._state === "connecting" || this._state === "connected")
@@ -111,7 +120,8 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
       const ip = await resolveHost(host === "" ? anyHost(this.family) : host, this.family, port);
       await releasePort("tcp", ip, port);
       this.usable("listen");
-      const listener = await Listener.open(ip, port, backlog, host, this.closed.signal);
+      const systemBacklog = Math.max(backlog, SYSTEM_BACKLOG);
+      const listener = await Listener.open(ip, port, systemBacklog, host, this.closed.signal);
       if (this.state === "closed") {
         // close() came while the system was binding: it found nothing to close yet.
         await listener.close();
@@ -355,4 +365,14 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     const amount = data ? { bytes: data.length, preview: preview(data) } : {};
     recordEvent({ side: this.side, kind, socketId: this.id, ...amount, fourTuple: this.fourTuple });
   }
+}
+
+/**
+ * Every waiting call (accept, connect) listens for the socket's close on this signal: twenty
+ * accepts at once are normal here, not a leak, so Node must not warn about them in a notebook.
+ */
+function unlimitedAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

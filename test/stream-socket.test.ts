@@ -109,6 +109,34 @@ describe("connect and accept", () => {
     expect(new Set(connections.map((c) => c.remotePort)).size).toBe(5);
   });
 
+  test("listen(1) still serves a burst of twenty clients connecting at once", async () => {
+    const server = socket(AF_INET, SOCK_STREAM);
+    await server.bind(["127.0.0.1", 0]);
+    await server.listen(1);
+    const clients = Array.from({ length: 20 }, () => socket(AF_INET, SOCK_STREAM));
+    await Promise.all(clients.map((c) => c.connect(["127.0.0.1", server.localPort])));
+    const addresses = [];
+    for (let i = 0; i < 20; i++) addresses.push((await server.accept({ timeout: 10_000 }))[1]);
+    expect(new Set(addresses.map(String)).size).toBe(20);
+  });
+
+  test("twenty accepts waiting at once are served without any warning", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const server = await listeningServer();
+      const accepts = Array.from({ length: 20 }, () => server.accept());
+      const clients = Array.from({ length: 20 }, () => socket(AF_INET, SOCK_STREAM));
+      await Promise.all(clients.map((c) => c.connect(["127.0.0.1", server.localPort])));
+      expect(await Promise.all(accepts)).toHaveLength(20);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map(String)).toEqual([]);
+  });
+
   test("AF_INET6 works on ::1", async () => {
     const server = socket(AF_INET6, SOCK_STREAM);
     await server.bind(["::1", 0]);
