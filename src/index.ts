@@ -28,6 +28,16 @@ export {
   type DatagramState,
 } from "./datagram-socket";
 export { type SequenceDiagramOptions, sequenceDiagram } from "./diagram";
+export {
+  ECHO_PORT,
+  type EchoMessage,
+  type EchoMode,
+  type EchoOnceOptions,
+  type EchoServer,
+  type EchoServerOptions,
+  echoOnce,
+  startEchoServer,
+} from "./echo";
 export { SocketError, SocketUsageError, systemError, type UsageErrorCode } from "./errors";
 export {
   type CheckOptions,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { decode, encode, Utf8StreamDecoder } from "../src/text";
+import { connectedPair } from "./support/stream-pair";
 
 describe("encode", () => {
   test("encode turns ASCII text into one byte per character", () => {
@@ -128,24 +129,21 @@ describe("Utf8StreamDecoder", () => {
     expect(decoder.write(Buffer.from([0x41]))).toBe("\ufffdA");
   });
 
-  test("a text split across real recv calls decodes whole", async () => {
-    // A real byte stream: the server writes one byte at a time, the client decodes each recv.
-    const net = await import("node:net");
+  test("a text read one byte per recv from a real socket decodes whole", async () => {
+    const { server, client, connection } = await connectedPair();
     const text = "é€🙂";
-    const server = net.createServer(async (conn) => {
-      for (const byte of encode(text)) {
-        await new Promise<void>((resolve) => conn.write(Buffer.from([byte]), () => resolve()));
-      }
-      conn.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as { port: number };
-    const client = net.connect(port, "127.0.0.1");
+    await client.send(encode(text));
+    await client.close();
+    // recv(1) hands over a single byte: every multi-byte character is cut.
     const decoder = new Utf8StreamDecoder();
-    let out = "";
-    for await (const chunk of client) out += decoder.write(chunk as Buffer);
-    out += decoder.end();
-    await new Promise((resolve) => server.close(resolve));
-    expect(out).toBe(text);
+    const pieces: string[] = [];
+    for (let data = await connection.recv(1); data.length > 0; data = await connection.recv(1)) {
+      pieces.push(decoder.write(data));
+    }
+    pieces.push(decoder.end());
+    await connection.close();
+    await server.close();
+    expect(pieces.join("")).toBe(text);
+    expect(pieces).toContain("");
   });
 });
