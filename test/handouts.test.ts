@@ -59,6 +59,18 @@ describe("npm run handouts", () => {
     ]);
   });
 
+  test("a build through the cache writes the same pages as one with --no-cache", async () => {
+    const fresh = path.join(work, "fresh");
+    const cached = path.join(work, "cached");
+    expect((await handouts("--no-cache", "--out", fresh, ...course)).code).toBe(0);
+    expect((await handouts("--out", cached, ...course)).code).toBe(0);
+    for (const name of await readdir(fresh)) {
+      expect(await readFile(path.join(cached, name), "utf8"), name).toBe(
+        await readFile(path.join(fresh, name), "utf8"),
+      );
+    }
+  });
+
   test("exports a single notebook as a page that stands on its own", async () => {
     const out = path.join(work, "single");
     expect((await handouts("--out", out, "--edition", "student", course[2])).code).toBe(0);

@@ -12,10 +12,15 @@
  *   └── index-page.ts the course's index
  */
 import path from "node:path";
-
+import {
+  cachedHighlighter,
+  cachedSanitizer,
+  type LazyHighlighter,
+  noCache,
+  type RenderCache,
+} from "./cache";
 import { type Edition, isSolutionCell, serializeNotebook, studentEdition } from "./edition";
 import { escapeHtml } from "./escape";
-import { createHighlighter, type Highlighter } from "./highlight";
 import { describeLesson, renderIndex } from "./index-page";
 import { createMarkdown, type Markdown, type PageEnv } from "./markdown";
 import { type Cell, joinSource, type Notebook, NotebookError, readNotebook } from "./notebook";
@@ -23,24 +28,37 @@ import { renderOutputs } from "./outputs";
 import { type PageLink, renderPage } from "./page";
 import { createSanitizer, type Sanitizer } from "./sanitize";
 
-/** The loaded libraries, created once and shared by every page of a build. */
+/** The libraries a build renders with, created once and shared by every page. */
 export interface Renderer {
-  highlighter: Highlighter;
+  highlighter: LazyHighlighter;
   sanitizer: Sanitizer;
   markdown: Markdown;
+  cache: RenderCache;
+}
+
+export interface RendererOptions {
+  /** Where highlighted code and sanitized HTML are kept between builds (default: none). */
+  cache?: RenderCache;
+  /**
+   * Load shiki only when a cell misses the cache (buildHandouts then renders a second time).
+   * Without it shiki is loaded at once, and renderLesson can be called directly.
+   */
+  lazy?: boolean;
 }
 
 /**
- * Loads the highlighter and prepares markdown and sanitizing.
+ * Prepares markdown, highlighting and sanitizing (jsdom is loaded on first use).
  *
  * @example
  * const renderer = await createRenderer();
  * renderLesson(renderer, notebook, { file: "notebooks/03_server.ipynb", edition: "student" });
  */
-export async function createRenderer(): Promise<Renderer> {
-  const highlighter = await createHighlighter();
-  const sanitizer = createSanitizer();
-  return { highlighter, sanitizer, markdown: createMarkdown({ highlighter, sanitizer }) };
+export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
+  const cache = options.cache ?? noCache;
+  const highlighter = cachedHighlighter(cache);
+  if (!options.lazy) await highlighter.load();
+  const sanitizer = cachedSanitizer(cache, createSanitizer());
+  return { highlighter, sanitizer, markdown: createMarkdown({ highlighter, sanitizer }), cache };
 }
 
 export const defaultCourseTitle = "Sockets course";
@@ -98,29 +116,38 @@ export async function buildHandouts(
     ...describeLesson(lesson.notebook, lesson.name, loaded.markdown),
   }));
   const index: PageLink = { href: "index.html", title: "All lessons" };
-  described.forEach(({ lesson, page, title }, i) => {
-    const prev = described[i - 1];
-    const next = described[i + 1];
-    const notebook =
-      edition === "student" ? studentEdition(lesson.notebook, lesson.file) : lesson.notebook;
-    const html = renderLesson(loaded, lesson.notebook, {
-      file: lesson.file,
-      edition,
-      edited: notebook,
-      title,
-      courseTitle,
-      index,
-      prev: prev && { href: prev.page, title: prev.title },
-      next: next && { href: next.page, title: next.title },
-      source: { href: `${lesson.name}.ipynb`, title: `${lesson.name}.ipynb` },
+  const renderAll = () => {
+    described.forEach(({ lesson, page, title }, i) => {
+      const prev = described[i - 1];
+      const next = described[i + 1];
+      const notebook =
+        edition === "student" ? studentEdition(lesson.notebook, lesson.file) : lesson.notebook;
+      const html = renderLesson(loaded, lesson.notebook, {
+        file: lesson.file,
+        edition,
+        edited: notebook,
+        title,
+        courseTitle,
+        index,
+        prev: prev && { href: prev.page, title: prev.title },
+        next: next && { href: next.page, title: next.title },
+        source: { href: `${lesson.name}.ipynb`, title: `${lesson.name}.ipynb` },
+      });
+      output.set(page, html);
+      // The downloadable notebook matches the page: a student page never links to the solutions.
+      output.set(
+        `${lesson.name}.ipynb`,
+        edition === "student" ? serializeNotebook(notebook, lesson.file) : lesson.bytes,
+      );
     });
-    output.set(page, html);
-    // The downloadable notebook matches the page: a student page never links to the solutions.
-    output.set(
-      `${lesson.name}.ipynb`,
-      edition === "student" ? serializeNotebook(notebook, lesson.file) : lesson.bytes,
-    );
-  });
+  };
+  const misses = loaded.highlighter.misses;
+  renderAll();
+  // Some code was not in the cache: load shiki and render again (rendering itself is quick).
+  if (loaded.highlighter.misses > misses) {
+    await loaded.highlighter.load();
+    renderAll();
+  }
   output.set(
     "index.html",
     renderIndex({

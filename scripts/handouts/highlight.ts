@@ -6,16 +6,6 @@
  * variables a light and a dark palette that follow the reader's `prefers-color-scheme`. Tokens
  * come out as short classes (`<span class="k">`), which keeps the pages small.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import path from "node:path";
-
-import { createCssVariablesTheme, createHighlighterCore, type HighlighterCore } from "shiki/core";
-import {
-  createJavaScriptRegexEngine,
-  defaultJavaScriptRegexConstructor,
-} from "shiki/engine/javascript";
-
 import { escapeHtml } from "./escape";
 
 /** The languages a lesson uses; anything else is shown as plain, escaped text. */
@@ -72,6 +62,17 @@ export interface Highlighter {
 const themeName = "handouts";
 
 /**
+ * The canonical name of a language the handouts highlight, or undefined (shown plain).
+ *
+ * @example
+ * resolveLanguage("ts"); // "typescript"
+ */
+export function resolveLanguage(language: string): string | undefined {
+  const name = language.trim().toLowerCase();
+  return Object.hasOwn(languageAliases, name) ? languageAliases[name] : undefined;
+}
+
+/**
  * Loads shiki with only the course's languages (TypeScript, JavaScript, bash, Python, JSON).
  *
  * @example
@@ -79,9 +80,13 @@ const themeName = "handouts";
  * `<pre><code>${highlighter.highlight('const port = 0;', "ts")}</code></pre>`;
  */
 export async function createHighlighter(): Promise<Highlighter> {
-  const cache = openRegexCache();
-  const core: HighlighterCore = await createHighlighterCore({
-    engine: createJavaScriptRegexEngine({ regexConstructor: cache.construct }),
+  // Imported here, not at the top: a rebuild that finds all its code in the cache (cache.ts)
+  // never loads shiki at all.
+  const { createCssVariablesTheme, createHighlighterCore } = await import("shiki/core");
+  const { createJavaScriptRegexEngine } = await import("shiki/engine/javascript");
+  const core = await createHighlighterCore({
+    // The JavaScript engine needs no WebAssembly and measured as fast as Oniguruma here.
+    engine: createJavaScriptRegexEngine(),
     langs: [
       import("@shikijs/langs/typescript"),
       import("@shikijs/langs/javascript"),
@@ -93,17 +98,10 @@ export async function createHighlighter(): Promise<Highlighter> {
       createCssVariablesTheme({ name: themeName, variablePrefix: "--hl-", fontStyle: true }),
     ],
   });
-  // Save what this process converted once it has done its work, not on every pattern.
-  process.once("beforeExit", cache.save);
-
-  function resolve(language: string): string | undefined {
-    return languageAliases[language.trim().toLowerCase()];
-  }
-
   return {
-    resolve,
+    resolve: resolveLanguage,
     highlight(code, language) {
-      const lang = resolve(language);
+      const lang = resolveLanguage(language);
       if (lang === undefined || code.length > maxCodeLength) return escapeHtml(code);
       const lines = core.codeToTokensBase(code, {
         lang,
@@ -132,78 +130,4 @@ function renderToken(content: string, color: string | undefined, fontStyle: numb
   if (fontStyle && fontStyle & 2) classes.push("b");
   const text = escapeHtml(content);
   return classes.length === 0 ? text : `<span class="${classes.join(" ")}">${text}</span>`;
-}
-
-/**
- * Shiki's JavaScript engine converts each Oniguruma pattern of a grammar to a JavaScript RegExp,
- * and for the TypeScript grammar that conversion is most of a cold run's time. The result depends
- * only on the pattern and the library versions, so it is kept in node_modules/.cache between runs.
- * Patterns that need emulation beyond a plain RegExp are converted every time, never cached.
- */
-function openRegexCache() {
-  const version = readShikiVersion();
-  const key = createHash("sha256")
-    .update(`${version} ${process.version}`)
-    .digest("hex")
-    .slice(0, 16);
-  const file = path.join(cacheDirectory(), `shiki-regex-${key}.json`);
-  let stored: Record<string, [string, string]> = {};
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
-    if (typeof parsed === "object" && parsed !== null) stored = parsed as typeof stored;
-  } catch {
-    // No cache yet, or a damaged one: convert from scratch.
-  }
-  let added = 0;
-  return {
-    construct(pattern: string): RegExp {
-      const hit = Object.hasOwn(stored, pattern) ? stored[pattern] : undefined;
-      if (Array.isArray(hit) && typeof hit[0] === "string" && typeof hit[1] === "string") {
-        try {
-          return new RegExp(hit[0], hit[1]);
-        } catch {
-          // Fall through and convert again.
-        }
-      }
-      const regex = defaultJavaScriptRegexConstructor(pattern);
-      if (regex.constructor === RegExp) {
-        stored[pattern] = [regex.source, regex.flags];
-        added++;
-      }
-      return regex;
-    },
-    save() {
-      if (added === 0) return;
-      try {
-        mkdirSync(path.dirname(file), { recursive: true });
-        // Write then rename: two builds running at once never read half a file.
-        const temporary = `${file}.${process.pid}.tmp`;
-        writeFileSync(temporary, JSON.stringify(stored));
-        renameSync(temporary, file);
-        added = 0;
-      } catch {
-        // A read-only checkout still builds, just without the speed-up.
-      }
-    },
-  };
-}
-
-function cacheDirectory(): string {
-  return path.resolve(import.meta.dirname, "..", "..", "node_modules", ".cache", "handouts");
-}
-
-function readShikiVersion(): string {
-  try {
-    const file = path.resolve(
-      import.meta.dirname,
-      "..",
-      "..",
-      "node_modules",
-      "shiki",
-      "package.json",
-    );
-    return String(JSON.parse(readFileSync(file, "utf8")).version);
-  } catch {
-    return "unknown";
-  }
 }

@@ -1,0 +1,252 @@
+/**
+ * Handouts against `jupyter nbconvert --to html`: the time to export the whole course and the size
+ * of each page, side by side in one run.
+ *
+ * Both sides run as the command a user types, in a fresh process each run (startup included):
+ * `npm run handouts` (run as `node --import tsx scripts/handouts.ts`, without npm's own startup),
+ * once as a first build (`--no-cache`: shiki and jsdom loaded, every cell rendered) and once as a
+ * rebuild (the cache of the previous run: what an instructor sees after editing a lesson), and
+ * one `jupyter nbconvert --to html` over all the notebooks (nbconvert's best case: Python starts
+ * once). Runs alternate between them after a warm-up round, so a burst of load on this shared
+ * machine hurts all alike; medians are reported. A last row times the export inside one process
+ * with the libraries already loaded and no cache: the cost of the pages themselves.
+ *
+ * `npm run bench:handouts` prints the section as markdown; `npm run bench` gathers it with the
+ * other comparisons (the exported `bench` has the shape scripts/bench/ modules share).
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+import { courseNotebooks, projectRoot } from "../handouts/cli";
+import { buildHandouts, createRenderer } from "../handouts/export";
+
+/** What a scripts/bench/ comparison is given (same shape as scripts/bench/support/report.ts). */
+export interface BenchContext {
+  runs: number;
+  quick: boolean;
+  log(message: string): void;
+}
+
+/** One comparison's part of the report (same shape as scripts/bench/support/report.ts). */
+export interface BenchSection {
+  title: string;
+  method: string;
+  columns: string[];
+  rows: string[][];
+  goals?: Array<{ goal: string; met: boolean | undefined }>;
+  notes?: string[];
+}
+
+/** Debian's Jupyter (the `jupyter` first on PATH here may belong to a Python without Jupyter). */
+export const jupyter = "/usr/bin/jupyter";
+
+const run = promisify(execFile);
+
+/**
+ * Measures the export of the course (notebooks/, or the test fixtures when it has none) both ways.
+ *
+ * @example
+ * const section = await bench({ runs: 5, quick: false, log: console.error });
+ */
+export async function bench(context: BenchContext): Promise<BenchSection> {
+  const { files, source } = await notebooksToExport();
+  const work = await mkdtemp(path.join(os.tmpdir(), "bench-handouts-"));
+  const notes: string[] = [
+    `notebooks: ${source} (${files.length}: ${files.map((f) => path.basename(f)).join(", ")})`,
+  ];
+  try {
+    const oursOut = path.join(work, "ours");
+    const nbconvertOut = path.join(work, "nbconvert");
+    const hasJupyter = existsSync(jupyter);
+    const handouts = (...flags: string[]) =>
+      run(
+        process.execPath,
+        ["--import", "tsx", "scripts/handouts.ts", "--out", oursOut, ...flags, ...files],
+        {
+          cwd: projectRoot,
+        },
+      );
+    const alternatives: Record<string, () => Promise<number>> = {
+      "npm run handouts, first build (--no-cache)": () => timed(() => handouts("--no-cache")),
+      "npm run handouts, rebuild (cache of the previous run)": () => timed(() => handouts()),
+    };
+    if (hasJupyter) {
+      alternatives["jupyter nbconvert --to html (one process, all notebooks)"] = () =>
+        timed(() =>
+          run(jupyter, ["nbconvert", "--to", "html", "--output-dir", nbconvertOut, ...files], {
+            cwd: projectRoot,
+            env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: "1" },
+          }),
+        );
+    } else {
+      notes.push(`no ${jupyter} on this machine: nbconvert was not measured`);
+    }
+    // Libraries loaded, no cache: what rendering the pages costs once startup is paid.
+    const renderer = await createRenderer();
+    alternatives["in one process, libraries loaded, no cache (pages only)"] = () =>
+      timed(() => buildHandouts({ files, edition: "instructor" }, renderer));
+
+    const runs = context.quick ? Math.min(context.runs, 2) : context.runs;
+    context.log("Handouts vs nbconvert:");
+    const samples = await interleaved(alternatives, runs, context.log);
+    const medians = Object.fromEntries(
+      Object.entries(samples).map(([name, values]) => [name, median(values)]),
+    );
+    const [firstName, rebuildName, nbconvertName] = Object.keys(alternatives);
+    const nbconvertMs = hasJupyter ? medians[nbconvertName] : Number.NaN;
+    const rows = Object.entries(samples).map(([name, values]) => [
+      name,
+      `${formatNumber(medians[name], 0)} ms`,
+      name === nbconvertName
+        ? "1.0×"
+        : hasJupyter
+          ? `${formatNumber(nbconvertMs / medians[name], 1)}× faster`
+          : "n/a",
+      values.map((v) => formatNumber(v, 0)).join(", "),
+    ]);
+
+    const ourSizes = await pageSizes(oursOut);
+    const theirSizes = hasJupyter ? await pageSizes(nbconvertOut) : new Map<string, number>();
+    let worstSizeRatio = 0;
+    for (const file of files) {
+      const page = `${path.basename(file, ".ipynb")}.html`;
+      const ours = ourSizes.get(page) ?? Number.NaN;
+      const theirs = theirSizes.get(page) ?? Number.NaN;
+      worstSizeRatio = Math.max(worstSizeRatio, ours / theirs);
+      rows.push([
+        `page size, ${page}`,
+        formatBytes(ours),
+        hasJupyter
+          ? `${formatNumber(ours / theirs, 3)}× nbconvert's ${formatBytes(theirs)}`
+          : "n/a",
+        "",
+      ]);
+    }
+    return {
+      title: "Handouts: export of the course vs jupyter nbconvert --to html",
+      method: `Time to export ${files.length} notebook(s) to HTML: median of ${runs} interleaved runs after a warm-up round, wall clock, startup included for both commands. Page sizes of the same notebooks, bytes on disk (both self-contained, images inlined).`,
+      columns: ["export", "median", "vs nbconvert", "runs (ms)"],
+      rows,
+      goals: [
+        {
+          goal: "the whole course at least 10 times faster than nbconvert: first build (fresh process, nothing cached)",
+          met: hasJupyter ? nbconvertMs / medians[firstName] >= 10 : undefined,
+        },
+        {
+          goal: "the whole course at least 10 times faster than nbconvert: rebuild (fresh process, cache of the previous run)",
+          met: hasJupyter ? nbconvertMs / medians[rebuildName] >= 10 : undefined,
+        },
+        {
+          goal: "every page at most a tenth of nbconvert's page for the same notebook",
+          met: hasJupyter ? worstSizeRatio <= 0.1 : undefined,
+        },
+      ],
+      notes,
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function notebooksToExport(): Promise<{ files: string[]; source: string }> {
+  try {
+    return { files: await courseNotebooks(projectRoot), source: "the course's notebooks/" };
+  } catch {
+    const folder = path.join(projectRoot, "test", "fixtures", "handouts", "course");
+    const names = (await readdir(folder)).filter((name) => name.endsWith(".ipynb")).sort();
+    return {
+      files: names.map((name) => path.join(folder, name)),
+      source: "notebooks/ is empty, so the handouts test fixtures",
+    };
+  }
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Each alternative `runs` times, one after another within a round, after a warm-up round. */
+async function interleaved(
+  alternatives: Record<string, () => Promise<number>>,
+  runs: number,
+  log: (message: string) => void,
+): Promise<Record<string, number[]>> {
+  const samples: Record<string, number[]> = Object.fromEntries(
+    Object.keys(alternatives).map((name) => [name, []]),
+  );
+  for (let round = 0; round <= runs; round++) {
+    for (const [name, measure] of Object.entries(alternatives)) {
+      const value = await measure();
+      if (round > 0) samples[name].push(value);
+      log(
+        `  ${round === 0 ? "warm-up" : `run ${round}/${runs}`} ${name}: ${formatNumber(value, 0)} ms`,
+      );
+    }
+  }
+  return samples;
+}
+
+async function pageSizes(folder: string): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const name of await readdir(folder)) {
+    if (name.endsWith(".html")) sizes.set(name, (await stat(path.join(folder, name))).size);
+  }
+  return sizes;
+}
+
+function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function formatNumber(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return "n/a";
+  return value.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+function formatBytes(bytes: number): string {
+  return Number.isFinite(bytes) ? `${formatNumber(bytes / 1024, 1)} KB` : "n/a";
+}
+
+/** The section as markdown, for `npm run bench:handouts`. */
+export function renderMarkdown(section: BenchSection): string {
+  const lines = [`### ${section.title}`, "", section.method, ""];
+  lines.push(
+    `| ${section.columns.join(" | ")} |`,
+    `| ${section.columns.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
+  );
+  for (const row of section.rows) lines.push(`| ${row.join(" | ")} |`);
+  lines.push("");
+  for (const { goal, met } of section.goals ?? []) {
+    lines.push(`- ${goal}: **${met === undefined ? "not measured" : met ? "met" : "NOT met"}**`);
+  }
+  for (const note of section.notes ?? []) lines.push(`- ${note}`);
+  const cpu = os.cpus()[0]?.model.trim() ?? "unknown CPU";
+  lines.push(
+    `- machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(", ")}, ${new Date().toISOString().slice(0, 10)}`,
+  );
+  return lines.join("\n");
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const section = await bench({
+    runs,
+    quick: process.argv.includes("--quick"),
+    log: (m) => console.error(m),
+  });
+  console.log(renderMarkdown(section));
+}
