@@ -6,10 +6,20 @@ import { parseArgs } from "node:util";
 
 import { ECHO_PORT } from "../src/echo";
 
-/** Which program is reading its arguments. */
+/**
+ * Which program is reading its arguments.
+ *
+ * @example
+ * parseEchoArgs("echo-server", process.argv.slice(2));
+ */
 export type EchoProgram = "echo-server" | "echo-client";
 
-/** What the command line asked for. */
+/**
+ * What the command line asked for.
+ *
+ * @example
+ * const { host, port, message } = parseEchoArgs("echo-client", ["--port", "4000", "hi"]);
+ */
 export interface EchoArgs {
   host: string;
   port: number;
@@ -21,15 +31,30 @@ export interface EchoArgs {
   help: boolean;
 }
 
-/** Wrong arguments: the program prints the message and the usage, and exits with status 2. */
+/**
+ * Wrong arguments: the program prints the message and the usage, and exits with status 2.
+ *
+ * @example
+ * parseEchoArgs("echo-server", ["--port", "x"]); // throws UsageError: --port "x" is not a port...
+ */
 export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** Default for the client's --timeout: long enough for any loopback server, short enough not to hang. */
+/**
+ * Default for the client's --timeout: long enough for any loopback server, short enough not to hang.
+ *
+ * @example
+ * parseEchoArgs("echo-client", ["hi"]).timeout; // DEFAULT_TIMEOUT_MS
+ */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** The usage text of a program. */
+/**
+ * The usage text of a program.
+ *
+ * @example
+ * console.log(usage("echo-client"));
+ */
 export function usage(program: EchoProgram): string {
   if (program === "echo-server") {
     return [
@@ -60,6 +85,9 @@ export function usage(program: EchoProgram): string {
 /**
  * Reads a program's arguments (process.argv.slice(2)). Throws a {@link UsageError} saying what is
  * wrong: an unknown option, a port that is not an integer from 0 to 65535, a missing message.
+ *
+ * @example
+ * parseEchoArgs("echo-client", ["--port", "4000", "hello", "world"]); // message "hello world"
  */
 export function parseEchoArgs(program: EchoProgram, argv: string[]): EchoArgs {
   const client = program === "echo-client";

@@ -8,7 +8,12 @@
 
 import type { FourTuple, TraceEvent } from "./trace";
 
-/** Options for {@link sequenceDiagram}. */
+/**
+ * Options for {@link sequenceDiagram}.
+ *
+ * @example
+ * sequenceDiagram(events, { title: "Two clients, one server", showTimes: true, previewLength: 24 });
+ */
 export interface SequenceDiagramOptions {
   /** The diagram's accessible title (the SVG `<title>`). Default: a one-line summary. */
   title?: string;

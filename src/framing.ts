@@ -19,10 +19,21 @@
 import { SocketUsageError } from "./errors";
 import type { StreamSocket } from "./stream-socket";
 
-/** What the framing functions need from a socket: a connected {@link StreamSocket}. */
+/**
+ * What the framing functions need from a socket: a connected {@link StreamSocket}.
+ *
+ * @example
+ * const [connection] = await server.accept();
+ * const line = await recvLine(connection); // a StreamSocket is a FramedSocket
+ */
 export type FramedSocket = Pick<StreamSocket, "recv" | "unrecv">;
 
-/** The codes of {@link FramingError}. */
+/**
+ * The codes of {@link FramingError}.
+ *
+ * @example
+ * if (err instanceof FramingError && err.code === "ERR_INCOMPLETE_FRAME") console.log("cut short");
+ */
 export type FramingErrorCode =
   /** A line or frame is longer than the `maxBytes` the receiver accepts. */
   | "ERR_FRAME_TOO_LARGE"
@@ -54,7 +65,12 @@ export class FramingError extends Error {
   }
 }
 
-/** Options of the framing reads. */
+/**
+ * Options of the framing reads.
+ *
+ * @example
+ * await recvLine(connection, { maxBytes: 1024, timeout: 5000 });
+ */
 export interface RecvFrameOptions {
   /**
    * Largest message accepted, in bytes (a line's "\n" not counted). A peer that sends more gets
@@ -69,9 +85,19 @@ export interface RecvFrameOptions {
   timeout?: number;
 }
 
-/** Bytes of the length prefix of {@link sendFramed}. */
+/**
+ * Bytes of the length prefix of {@link sendFramed}.
+ *
+ * @example
+ * const header = await recvExactly(connection, FRAME_HEADER_BYTES);
+ */
 export const FRAME_HEADER_BYTES = 4;
-/** The largest payload a 4-byte length prefix can announce: 2^32 - 1 bytes. */
+/**
+ * The largest payload a 4-byte length prefix can announce: 2^32 - 1 bytes.
+ *
+ * @example
+ * MAX_FRAME_BYTES; // 4294967295
+ */
 export const MAX_FRAME_BYTES = 0xffff_ffff;
 const DEFAULT_MAX_LINE = 64 * 1024;
 const DEFAULT_MAX_FRAME = 16 * 1024 * 1024;

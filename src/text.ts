@@ -6,7 +6,12 @@
  * like the lecture, always uses UTF-8.
  */
 
-/** Options for {@link decode} and {@link Utf8StreamDecoder}. */
+/**
+ * Options for {@link decode} and {@link Utf8StreamDecoder}.
+ *
+ * @example
+ * decode(data, { fatal: true }); // throws on bytes that are not UTF-8 instead of showing "�"
+ */
 export interface DecodeOptions {
   /**
    * What to do with bytes that are not valid UTF-8.

@@ -3,12 +3,20 @@
  * shutdown, close) so that a lesson can draw the exchange as a sequence diagram afterwards.
  */
 
-/** Which side of the exchange a socket is on: a listening socket and the connections it accepts are the server. */
+/**
+ * Which side of the exchange a socket is on: a listening socket and the connections it accepts are the server.
+ *
+ * @example
+ * const serverSteps = rec.events.filter((e) => e.side === "server");
+ */
 export type Side = "server" | "client";
 
 /**
  * What happened. "unrecv" is internal: framing (recvLine, recvFramed) read more than one message
  * and put the surplus bytes back, to be received again; the diagram needs it to count bytes right.
+ *
+ * @example
+ * const sends = rec.events.filter((e) => e.kind === "send").length;
  */
 export type TraceKind =
   | "listen"
@@ -20,7 +28,12 @@ export type TraceKind =
   | "shutdown"
   | "close";
 
-/** The four numbers that tell one TCP connection apart from every other. */
+/**
+ * The four values that tell one TCP connection apart from every other: both ends' address and port.
+ *
+ * @example
+ * const { localPort, remotePort } = connection.fourTuple; // e.g. 12345 and 53412
+ */
 export interface FourTuple {
   localAddress: string;
   localPort: number;
@@ -28,7 +41,12 @@ export interface FourTuple {
   remotePort: number;
 }
 
-/** One recorded step. */
+/**
+ * One recorded step.
+ *
+ * @example
+ * for (const e of rec.stop()) console.log(`${e.time.toFixed(1)} ms ${e.side} ${e.kind} ${e.bytes ?? ""}`);
+ */
 export interface TraceEvent {
   /** Milliseconds since the recording started. */
   time: number;
@@ -43,10 +61,22 @@ export interface TraceEvent {
   fourTuple?: FourTuple;
 }
 
-/** What the sockets hand to {@link recordEvent}: the time is filled in by the recording. */
+/**
+ * What the sockets hand to {@link recordEvent}: the time is filled in by the recording.
+ *
+ * @example
+ * const step: TraceInput = { side: "client", kind: "connect", socketId: 3 };
+ */
 export type TraceInput = Omit<TraceEvent, "time">;
 
-/** A recording in progress. */
+/**
+ * A recording in progress, from {@link startRecording}.
+ *
+ * @example
+ * const rec = startRecording();
+ * rec.events.length; // grows as the sockets work
+ * rec.stop();
+ */
 export interface Recording {
   /** The events so far, oldest first. */
   readonly events: readonly TraceEvent[];
@@ -103,7 +133,12 @@ export async function recordSession(session: () => Promise<unknown>): Promise<Tr
   return rec.events.slice();
 }
 
-/** Internal: called by the sockets at each step. Costs nothing when no recording is running. */
+/**
+ * Internal: called by the sockets at each step. Costs nothing when no recording is running.
+ *
+ * @example
+ * recordEvent({ side: "server", kind: "listen", socketId: this.id, fourTuple: this.fourTuple });
+ */
 export function recordEvent(input: TraceInput): void {
   if (active.size === 0) return;
   const now = performance.now();
