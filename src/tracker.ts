@@ -63,8 +63,10 @@ export function untrack(socket: TrackedSocket): void {
 }
 
 /**
- * The sockets this helper has opened and not yet closed, oldest first: listeners, connections
- * (accepted or not yet), UDP sockets.
+ * The sockets this helper has opened and not yet closed, in the order they opened: listening
+ * sockets, connected clients, accepted connections, bound UDP sockets. A socket that holds
+ * nothing of the system's yet (just created, or a TCP socket only bound) is not listed;
+ * connections a server has not accepted yet belong to their listener.
  *
  * @example
  * openSockets().length; // 0 after closeAll()
