@@ -64,19 +64,81 @@ export async function notebookProblems(file: string): Promise<string[]> {
   return found;
 }
 
-interface Check {
+/** One notebook through nbconvert. */
+export interface NbconvertRun {
   file: string;
   ok: boolean;
+  /** Why it failed: nbconvert's error, or the problems found in its outputs. Empty when ok. */
   report: string;
+  /** Wall time of the `jupyter nbconvert --execute` process plus reading its output, in ms. */
   ms: number;
 }
 
-async function checkOne(
+/** Options for {@link nbconvertNotebooks}. */
+export interface NbconvertOptions {
+  /** The jupyter-nbconvert program; default: {@link findNbconvert}'s. */
+  nbconvert?: string;
+  /** Notebooks at once; default min(2, count), like `npm run execute`. */
+  jobs?: number;
+  /** Called as each notebook finishes. */
+  onRun?: (run: NbconvertRun) => void;
+}
+
+/**
+ * Executes notebooks with `jupyter nbconvert --to notebook --execute`, `jobs` at a time, with the
+ * project's kernelspec in a temporary JUPYTER_PATH and the executed copies in a temporary folder
+ * (deleted afterwards), and checks their outputs. What `npm run check:nbconvert` does, and the
+ * nbconvert side of a benchmark against `executeNotebooks`.
+ *
+ * @throws {Error} when no jupyter-nbconvert is installed.
+ * @example
+ * const runs = await nbconvertNotebooks(["notebooks/01_client_server_model.ipynb"]);
+ * console.log(runs[0].ok, runs[0].ms);
+ */
+export async function nbconvertNotebooks(
+  files: readonly string[],
+  options: NbconvertOptions = {},
+): Promise<NbconvertRun[]> {
+  const nbconvert = options.nbconvert ?? (await findNbconvert());
+  if (!nbconvert) {
+    throw new Error(
+      "jupyter-nbconvert not found. On Debian or Ubuntu: sudo apt-get install jupyter-nbconvert python3-nbclient jupyter-client",
+    );
+  }
+  const temp = await mkdtemp(path.join(tmpdir(), "sockets-course-nbconvert-"));
+  try {
+    const jupyterPath = path.join(temp, "jupyter");
+    writeKernelspec(jupyterPath);
+    const env = {
+      ...process.env,
+      JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+      // Silences Python's "frozen modules" debugger warning on every run.
+      PYDEVD_DISABLE_FILE_VALIDATION: "1",
+    };
+    const runs: NbconvertRun[] = new Array(files.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const i = next++;
+        // One output folder per notebook: two notebooks may share a name in different folders.
+        runs[i] = await nbconvertOne(nbconvert, files[i], path.join(temp, "out", String(i)), env);
+        options.onRun?.(runs[i]);
+      }
+    };
+    const jobs = Math.max(1, options.jobs ?? Math.min(2, files.length));
+    await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
+    return runs;
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+async function nbconvertOne(
   nbconvert: string,
   file: string,
   outDir: string,
   env: NodeJS.ProcessEnv,
-): Promise<Check> {
+): Promise<NbconvertRun> {
   const started = performance.now();
   const args = [
     "--to",
@@ -100,7 +162,6 @@ async function checkOne(
     child.once("error", () => resolve(null));
     child.once("close", resolve);
   });
-  const ms = performance.now() - started;
   if (code !== 0) {
     // nbconvert's log is a Python traceback ending with the failing cell's source and "<Error>:"
     // (tslab puts the error text on stderr, which nbconvert does not print): keep that end.
@@ -108,13 +169,12 @@ async function checkOne(
     const at = lines.findIndex((line) => line.includes("An error occurred while executing"));
     const tail = (at >= 0 ? lines.slice(at) : lines.slice(-25)).join("\n");
     const hint = `for tslab's error text: npm run execute -- --check ${file}`;
+    const ms = performance.now() - started;
     return { file, ok: false, report: `nbconvert exited with ${code}:\n${tail}\n(${hint})`, ms };
   }
-  const executed = path.join(outDir, path.basename(file));
-  const problems = await notebookProblems(executed);
-  return problems.length === 0
-    ? { file, ok: true, report: "", ms }
-    : { file, ok: false, report: problems.join("\n"), ms };
+  const problems = await notebookProblems(path.join(outDir, path.basename(file)));
+  const ms = performance.now() - started;
+  return { file, ok: problems.length === 0, report: problems.join("\n"), ms };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -139,43 +199,24 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
-  const temp = await mkdtemp(path.join(tmpdir(), "sockets-course-nbconvert-"));
-  try {
-    const jupyterPath = path.join(temp, "jupyter");
-    writeKernelspec(jupyterPath);
-    const env = {
-      ...process.env,
-      JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
-      // Silences Python's "frozen modules" debugger warning on every run.
-      PYDEVD_DISABLE_FILE_VALIDATION: "1",
-    };
-    console.log(
-      `executing ${files.length} notebook(s) with ${nbconvert}, ${Math.min(2, files.length)} at a time`,
-    );
-    const checks: Check[] = new Array(files.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < files.length) {
-        const i = next++;
-        // One output folder per notebook: two notebooks may share a name in different folders.
-        checks[i] = await checkOne(nbconvert, files[i], path.join(temp, "out", String(i)), env);
-        const { ok, ms, report } = checks[i];
-        const line = `${ok ? "ok    " : "FAILED"}  ${files[i]}  ${(ms / 1000).toFixed(1)} s`;
-        if (ok) console.log(line);
-        else console.error(`${line}\n${report.replace(/^/gm, "    ")}`);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(2, files.length) }, worker));
-    const failed = checks.filter((check) => !check.ok);
-    if (failed.length > 0) {
-      console.error(`${failed.length} of ${files.length} notebook(s) failed under nbconvert`);
-      return 1;
-    }
-    console.log(`all ${files.length} notebook(s) passed under jupyter nbconvert --execute`);
-    return 0;
-  } finally {
-    await rm(temp, { recursive: true, force: true });
+  const jobs = Math.min(2, files.length);
+  console.log(`executing ${files.length} notebook(s) with ${nbconvert}, ${jobs} at a time`);
+  const runs = await nbconvertNotebooks(files, {
+    nbconvert,
+    jobs,
+    onRun: ({ file, ok, ms, report }) => {
+      const line = `${ok ? "ok    " : "FAILED"}  ${file}  ${(ms / 1000).toFixed(1)} s`;
+      if (ok) console.log(line);
+      else console.error(`${line}\n${report.replace(/^/gm, "    ")}`);
+    },
+  });
+  const failed = runs.filter((run) => !run.ok);
+  if (failed.length > 0) {
+    console.error(`${failed.length} of ${files.length} notebook(s) failed under nbconvert`);
+    return 1;
   }
+  console.log(`all ${files.length} notebook(s) passed under jupyter nbconvert --execute`);
+  return 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
