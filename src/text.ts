@@ -5,6 +5,9 @@
  * bytes it receives back into text before printing them. Both ends must agree on how: this course,
  * like the lecture, always uses UTF-8.
  */
+// Imported rather than global: outside this project (a student edition in its own folder) tslab
+// falls back to its bundled @types/node 18, whose global TextDecoder is a value but not a type.
+import { TextDecoder } from "node:util";
 
 /**
  * Options for {@link decode} and {@link Utf8StreamDecoder}.
