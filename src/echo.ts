@@ -72,6 +72,13 @@ export interface EchoServerOptions {
   backlog?: number;
   /** Default "once", the lecture's behaviour; see {@link EchoMode}. */
   mode?: EchoMode;
+  /**
+   * Serve every client at once instead of one after another. Default false: the lecture's server
+   * serves one client at a time, so a client that connects and says nothing (a netcat left
+   * open) holds up everyone behind it. With `concurrent: true` each connection is served on its
+   * own, as soon as it is accepted, and a silent or broken client delays nobody else.
+   */
+  concurrent?: boolean;
   /** Largest recv: default 1024 (the lecture's `recv(1024)`) in "once" mode, 65,536 otherwise. */
   recvSize?: number;
   /** Called when a client is accepted, with its address and the connection socket. */
@@ -108,7 +115,7 @@ export interface EchoServer {
   readonly errors: readonly Error[];
   /** Resolves once the server has stopped: after close(), or when closeAll() closed its socket. */
   readonly closed: Promise<void>;
-  /** Stops accepting, closes the connection in progress, if any, and resolves once all is closed. */
+  /** Stops accepting, closes the connections in progress, if any, and resolves once all is closed. */
   close(): Promise<void>;
 }
 
@@ -121,7 +128,8 @@ const MAX_ERRORS = 100;
  * until `close()`.
  *
  * Like the lecture's server it serves one client at a time: a second client waits in the
- * system's queue (the backlog) until the first is done.
+ * system's queue (the backlog) until the first is done. `concurrent: true` serves every client
+ * at once instead.
  *
  * @example
  * import { startEchoServer, echoOnce } from "./src";
@@ -150,7 +158,8 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
   const errors: Error[] = [];
   let served = 0;
   let closing = false;
-  let current: StreamSocket | undefined;
+  // The connections being served: at most one, unless `concurrent`.
+  const current = new Set<StreamSocket>();
 
   const report = (err: unknown, client: Address | undefined) => {
     const error = err instanceof Error ? err : new Error(String(err));
@@ -181,7 +190,27 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
     }
   };
 
+  // Serves one client to the end; never rejects (what goes wrong is reported).
+  const serve = async (connection: StreamSocket, client: Address) => {
+    current.add(connection);
+    try {
+      await serveOne(connection, client);
+    } catch (err) {
+      if (!closing) report(err, client);
+    } finally {
+      await connection.close();
+      current.delete(connection);
+      served += 1;
+      try {
+        await options.onDisconnect?.(client);
+      } catch (err) {
+        report(err, client);
+      }
+    }
+  };
+
   const loop = async () => {
+    const serving = new Set<Promise<void>>();
     while (!closing) {
       let connection: StreamSocket;
       let client: Address;
@@ -194,24 +223,18 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
         }
         break;
       }
-      current = connection;
-      try {
-        await serveOne(connection, client);
-      } catch (err) {
-        if (!closing) report(err, client);
-      } finally {
-        await connection.close();
-        current = undefined;
-        served += 1;
-        try {
-          await options.onDisconnect?.(client);
-        } catch (err) {
-          report(err, client);
-        }
+      const done = serve(connection, client);
+      if (!options.concurrent) {
+        await done;
+        continue;
       }
+      serving.add(done);
+      void done.then(() => serving.delete(done));
     }
     closing = true;
     await listener.close();
+    await Promise.all([...current].map((c) => c.close()));
+    await Promise.all(serving);
   };
   const closed = loop();
 
@@ -229,7 +252,7 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
       closeCalled ??= (async () => {
         closing = true;
         await listener.close();
-        await current?.close();
+        await Promise.all([...current].map((c) => c.close()));
         await closed;
       })();
       return closeCalled;
