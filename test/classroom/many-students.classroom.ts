@@ -1,0 +1,81 @@
+/**
+ * A class on one shared hub: N students (default 8; CLASSROOM_STUDENTS=12 for more) run the whole
+ * course at the same moment on this machine, each in a copy of the notebooks of their own, each
+ * notebook in a tslab kernel of its own, as a JupyterHub server per student would. Every run of
+ * every lesson must pass: no lesson may collide with another student's on a port or a file.
+ *
+ * The lessons are notebooks/*.ipynb; until there are any, the stand-ins in fixtures/ run instead.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { afterAll, describe, expect, it } from "vitest";
+
+import { projectRoot } from "../../scripts/jupyter/kernelspec";
+import { executeNotebooks, type NotebookRun } from "../../scripts/kernel/execute-notebook";
+
+const students = Number(process.env.CLASSROOM_STUDENTS ?? 8);
+/** Per cell: generous, since N kernels share two cores. A hung cell still ends the test. */
+const cellTimeoutMs = 180_000;
+
+const lessonsDir = path.join(projectRoot, "notebooks");
+const lessons = readdirSync(lessonsDir).filter((name) => /^\d\d_.*\.ipynb$/.test(name));
+const courseDir = lessons.length > 0 ? lessonsDir : path.join(import.meta.dirname, "fixtures");
+const course =
+  lessons.length > 0 ? lessons : readdirSync(courseDir).filter((n) => n.endsWith(".ipynb"));
+course.sort();
+console.log(
+  `classroom: ${students} students x ${course.length} notebooks from ${path.relative(projectRoot, courseDir)}/` +
+    (lessons.length > 0 ? "" : " (stand-ins: notebooks/ has no lessons yet)"),
+);
+
+/**
+ * A student's copy: their own notebooks folder, with the helper and the packages reached through
+ * links, as in a clone of the course in their home folder.
+ */
+function studentCopy(scratch: string, student: number): string[] {
+  const home = path.join(scratch, `student-${student}`);
+  const notebooks = path.join(home, "notebooks");
+  mkdirSync(notebooks, { recursive: true });
+  symlinkSync(path.join(projectRoot, "node_modules"), path.join(home, "node_modules"), "junction");
+  symlinkSync(path.join(projectRoot, "src"), path.join(home, "src"), "junction");
+  symlinkSync(path.join("..", "src"), path.join(notebooks, "src"), "junction");
+  return course.map((name) => {
+    copyFileSync(path.join(courseDir, name), path.join(notebooks, name));
+    return path.join(notebooks, name);
+  });
+}
+
+describe(`the course run by ${students} students at once`, () => {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "sockets-course-classroom-"));
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("passes for every student, in every notebook", async () => {
+    expect(students).toBeGreaterThanOrEqual(8);
+    expect(course.length).toBeGreaterThan(0);
+    const copies = Array.from({ length: students }, (_, student) => studentCopy(scratch, student));
+
+    const started = performance.now();
+    // Each student works through the course in order; all students at the same time.
+    const results: NotebookRun[][] = await Promise.all(
+      copies.map((files) =>
+        executeNotebooks(files, { jobs: 1, check: true, timeout: cellTimeoutMs }),
+      ),
+    );
+    const wallS = ((performance.now() - started) / 1000).toFixed(1);
+
+    const runs = results.flat();
+    const slowestStartS = Math.max(...runs.map((run) => run.kernelStartMs ?? 0)) / 1000;
+    console.log(
+      `classroom: ${runs.length} notebook runs in ${wallS} s; slowest kernel start ${slowestStartS.toFixed(1)} s`,
+    );
+    const failures = runs
+      .filter((run) => run.failure)
+      .map((run) => `${path.relative(scratch, run.file)}: ${run.failure?.message}`);
+    expect(failures).toEqual([]);
+    expect(runs.map((run) => run.outcome)).toEqual(runs.map(() => "checked"));
+  });
+});
