@@ -13,6 +13,7 @@ import { SocketUsageError } from "./errors";
  * asBytes("hi", "send");         // throws: send takes bytes: encode your text first
  */
 export function asBytes(data: unknown, operation: string): Buffer {
+  if (Buffer.isBuffer(data)) return data;
   if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const got = typeof data === "string" ? "a string" : String(data);
   throw new SocketUsageError(

@@ -185,7 +185,10 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
     for (;;) {
       const data = await connection.recv(recvSize);
       if (data.length === 0) break;
-      await options.onMessage?.({ text: decoder.write(data), bytes: data, client });
+      // Awaited only when there is a callback: an await costs every message a turn.
+      if (options.onMessage) {
+        await options.onMessage({ text: decoder.write(data), bytes: data, client });
+      }
       await connection.send(data);
     }
   };

@@ -13,7 +13,7 @@ import { ConnectedEndpoint } from "./endpoint";
 import { formatAddress, systemError } from "./errors";
 import { destroyAndWait, Listener } from "./listener";
 import { checkSize, misuse } from "./misuse";
-import { recordEvent, type Side, type TraceKind } from "./trace";
+import { isRecording, recordEvent, type Side, type TraceKind } from "./trace";
 import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
 import { type TimeoutOption, timeoutError, validateTimeout } from "./wait";
 
@@ -254,8 +254,11 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     checkSize(max, "recv");
     const timeout = validateTimeout(options.timeout, "recv");
     const conn = this.connection("recv");
-    const onTimeout = () =>
-      timeoutError("recv", `waiting for data from ${formatAddress(...this.peer())}`, timeout ?? 0);
+    const onTimeout =
+      timeout === undefined
+        ? undefined
+        : () =>
+            timeoutError("recv", `waiting for data from ${formatAddress(...this.peer())}`, timeout);
     const data = this.readShut ? Buffer.alloc(0) : await conn.queue.read(max, timeout, onTimeout);
     this.bytesReceived += data.length;
     this.trace("recv", data);
@@ -362,6 +365,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   }
 
   private trace(kind: TraceKind, data?: Buffer): void {
+    if (!isRecording()) return;
     const amount = data ? { bytes: data.length, preview: preview(data) } : {};
     recordEvent({ side: this.side, kind, socketId: this.id, ...amount, fourTuple: this.fourTuple });
   }
