@@ -102,6 +102,23 @@ export function validateHost(host: unknown, family: AddressFamily, operation: st
       `${operation}: "${host}" is an IPv4 address but this is an AF_INET6 socket; create socket(AF_INET, ...) for IPv4`,
     );
   }
+  // DNS limits: 253 characters in all, 63 between two dots. A longer "name" cannot exist (and
+  // the messages below, which quote the host, stay short).
+  if (host.length > 253 || host.split(".").some((label) => label.length > 63)) {
+    throw new SocketUsageError(
+      "ERR_INVALID_HOST",
+      `${operation}: a host name has at most 253 characters and 63 between two dots; got one of ${host.length} characters`,
+    );
+  }
+  // Digits and dots only: a mistyped IPv4 address (a number over 255, too few or too many
+  // numbers), never a name (no top-level domain is all digits). Caught here, it is not sent to
+  // the resolver, which would look it up as a name on the network and fail, slowly when offline.
+  if (/^[0-9.]+$/.test(host) && !isIPv4(host)) {
+    throw new SocketUsageError(
+      "ERR_INVALID_HOST",
+      `${operation}: "${host}" is not an IPv4 address: four numbers from 0 to 255 separated by dots, like 127.0.0.1`,
+    );
+  }
   // Not an IP: it must at least look like a host name, so a typo fails here, not in the resolver.
   if (
     isIP(host) === 0 &&
