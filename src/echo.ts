@@ -6,6 +6,7 @@
  */
 
 import type { Address, AddressInput } from "./address";
+import { SocketUsageError } from "./errors";
 import { socket } from "./socket";
 import type { StreamSocket } from "./stream-socket";
 import { decode, encode, Utf8StreamDecoder } from "./text";
@@ -142,9 +143,19 @@ const MAX_ERRORS = 100;
 export async function startEchoServer(options: EchoServerOptions = {}): Promise<EchoServer> {
   const mode = options.mode ?? "once";
   if (mode !== "once" && mode !== "until-eof") {
-    throw new TypeError(`startEchoServer: mode is "once" or "until-eof", got ${String(mode)}`);
+    throw new SocketUsageError(
+      "ERR_INVALID_ARGUMENT",
+      `startEchoServer: mode is "once" or "until-eof", got ${String(mode)}`,
+    );
   }
   const recvSize = options.recvSize ?? (mode === "once" ? 1024 : 64 * 1024);
+  // Checked now: a bad size would otherwise fail every client's recv, one after another.
+  if (!Number.isInteger(recvSize) || recvSize < 1) {
+    throw new SocketUsageError(
+      "ERR_INVALID_ARGUMENT",
+      `startEchoServer: recvSize is the largest number of bytes one recv takes, a whole number like 1024; got ${String(recvSize)}`,
+    );
+  }
   const listener = socket();
   try {
     await listener.bind([options.host ?? "127.0.0.1", options.port ?? 0]);
