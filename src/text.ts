@@ -33,14 +33,19 @@ function utf8Decoder(options: DecodeOptions | undefined): TextDecoder {
   return new TextDecoder("utf-8", { fatal: options?.fatal === true, ignoreBOM: true });
 }
 
+/** A TypeError with the code the helper gives every wrong argument, so callers can tell it apart. */
+function invalidArgument(message: string): TypeError {
+  return Object.assign(new TypeError(message), { code: "ERR_INVALID_ARGUMENT" });
+}
+
 function checkBytes(bytes: unknown, where: string): asserts bytes is Uint8Array {
   if (bytes instanceof Uint8Array) return;
   if (typeof bytes === "string") {
-    throw new TypeError(
+    throw invalidArgument(
       `${where} takes bytes, not a string: it is already text, nothing to decode`,
     );
   }
-  throw new TypeError(
+  throw invalidArgument(
     `${where} takes bytes (a Buffer or Uint8Array), not ${describe(bytes)}: pass what recv gave you`,
   );
 }
@@ -60,7 +65,7 @@ function describe(value: unknown): string {
  *
  * @param text - The text to send.
  * @returns A new Buffer holding the text's UTF-8 bytes.
- * @throws TypeError when `text` is not a string.
+ * @throws TypeError (code ERR_INVALID_ARGUMENT) when `text` is not a string.
  *
  * @example
  * import { encode } from "./src";
@@ -70,7 +75,7 @@ function describe(value: unknown): string {
  */
 export function encode(text: string): Buffer {
   if (typeof text !== "string") {
-    throw new TypeError(
+    throw invalidArgument(
       `encode takes text (a string), not ${describe(text)}: write encode(String(value)) to send it as text`,
     );
   }
@@ -89,7 +94,8 @@ export function encode(text: string): Buffer {
  *
  * @param bytes - What `recv` returned (a Buffer or any Uint8Array).
  * @returns The text.
- * @throws TypeError when `bytes` is not a Buffer/Uint8Array, or on invalid UTF-8 with `fatal`.
+ * @throws TypeError when `bytes` is not a Buffer/Uint8Array (code ERR_INVALID_ARGUMENT), or on
+ * invalid UTF-8 with `fatal` (code ERR_ENCODING_INVALID_ENCODED_DATA).
  *
  * @example
  * import { decode } from "./src";
