@@ -1,0 +1,181 @@
+/**
+ * What every comparison in scripts/bench/ returns, and how `npm run bench` (scripts/bench.ts)
+ * prints it. A comparison is a module in scripts/bench/ that exports
+ * `bench(context): Promise<BenchSection>`; it measures its alternatives side by side, several
+ * runs each, interleaved (the machines are noisy: a burst of load then hurts every alternative
+ * alike), and reports medians and ratios to a baseline.
+ *
+ * A module in scripts/bench/ without a `bench` export is run as a program (`tsx file`) and what
+ * it prints (markdown) goes into the report as it is.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import os from "node:os";
+
+/**
+ * What `npm run bench` hands each comparison.
+ *
+ * @example
+ * export async function bench({ runs, log }: BenchContext): Promise<BenchSection> { ... }
+ */
+export interface BenchContext {
+  /** How many measured runs per alternative (their median is reported). */
+  runs: number;
+  /** `--quick`: smaller sizes, to try the benchmarks out, not to quote. */
+  quick: boolean;
+  /** Progress for the terminal (stderr), never part of the report. */
+  log(message: string): void;
+}
+
+/**
+ * One comparison's part of the report: a table, the goals it checks and how it measured.
+ *
+ * @example
+ * const section: BenchSection = { title: "Echo", method: "...", columns: ["server", "MiB/s"], rows: [] };
+ */
+export interface BenchSection {
+  title: string;
+  /** How it was measured, in a sentence or two (what is compared with what, sizes, runs). */
+  method: string;
+  columns: string[];
+  rows: string[][];
+  /** Each goal of the issue, and whether this run met it (undefined: could not be measured). */
+  goals?: Array<{ goal: string; met: boolean | undefined }>;
+  notes?: string[];
+}
+
+/** A module of scripts/bench/: one comparison. */
+export type Bench = (context: BenchContext) => Promise<BenchSection>;
+
+/**
+ * The median of some samples (the mean of the two middle ones for an even count).
+ *
+ * @example
+ * median([3, 1, 2]); // 2
+ */
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * A number for a table: thousands separated, `digits` decimals below 100.
+ *
+ * @example
+ * formatNumber(12345.6); // "12,346"
+ * formatNumber(1.234);   // "1.23"
+ */
+export function formatNumber(value: number, digits = 2): string {
+  if (!Number.isFinite(value)) return "n/a";
+  const decimals = Math.abs(value) >= 100 ? 0 : digits;
+  return value.toLocaleString("en-US", {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  });
+}
+
+/**
+ * A ratio for a table: "1.00×", "0.93×".
+ *
+ * @example
+ * formatRatio(0.934); // "0.93×"
+ */
+export function formatRatio(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(2)}×` : "n/a";
+}
+
+/**
+ * Milliseconds since `start` (from `process.hrtime.bigint()`).
+ *
+ * @example
+ * const start = process.hrtime.bigint();
+ * elapsedMs(start); // 12.3
+ */
+export function elapsedMs(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/**
+ * Runs `measure` for each alternative, `runs` rounds, one alternative after another within a
+ * round, after one unrecorded warm-up round. Resolves with each alternative's samples.
+ *
+ * @example
+ * const samples = await interleaved({ raw: () => time(raw), helper: () => time(helper) }, 5);
+ */
+export async function interleaved<K extends string>(
+  alternatives: Record<K, () => Promise<number>>,
+  runs: number,
+  log: (message: string) => void = () => {},
+): Promise<Record<K, number[]>> {
+  const names = Object.keys(alternatives) as K[];
+  const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let round = 0; round <= runs; round++) {
+    for (const name of names) {
+      const value = await alternatives[name]();
+      if (round > 0) samples[name].push(value);
+      log(`  ${round === 0 ? "warm-up" : `run ${round}/${runs}`} ${name}: ${formatNumber(value)}`);
+    }
+  }
+  return samples;
+}
+
+/**
+ * The machine the figures come from: CPU, cores, memory, system, Node and Python versions.
+ *
+ * @example
+ * machine(); // { cpu: "AMD EPYC ...", cores: 2, ... }
+ */
+export function machine(): Record<string, string> {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? "unknown",
+    cores: String(cpus.length),
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    system: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    python: pythonVersion() ?? "none",
+    "load average at start": os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(", "),
+  };
+}
+
+/** The Python the echo benchmarks use: Debian's, as in the rest of the project. */
+export const PYTHON = "/usr/bin/python3";
+
+function pythonVersion(): string | undefined {
+  if (!existsSync(PYTHON)) return undefined;
+  try {
+    return execFileSync(PYTHON, ["--version"], { encoding: "utf8" }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One section as markdown: a heading, the method, the table, the goals.
+ *
+ * @example
+ * console.log(renderSection(section));
+ */
+export function renderSection(section: BenchSection): string {
+  const lines = [`### ${section.title}`, "", section.method, ""];
+  lines.push(`| ${section.columns.join(" | ")} |`);
+  lines.push(`| ${section.columns.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`);
+  for (const row of section.rows) lines.push(`| ${row.join(" | ")} |`);
+  if (section.goals?.length) {
+    lines.push("");
+    for (const { goal, met } of section.goals) {
+      const mark = met === undefined ? "not measured" : met ? "met" : "NOT met";
+      lines.push(`- ${goal}: **${mark}**`);
+    }
+  }
+  if (section.notes?.length) {
+    lines.push("");
+    for (const note of section.notes) lines.push(`- ${note}`);
+  }
+  return lines.join("\n");
+}
