@@ -7,7 +7,7 @@
  *
  * Each notebook keeps every cell, with exercise solutions replaced by `// YOUR CODE HERE` and the
  * outputs of solution and check cells cleared (see scripts/handouts/edition.ts). The helper library
- * is copied beside them as src/, so `import ... from "./src"` works wherever the folder goes.
+ * is copied beside them as src/, so `import ... from "./src/index"` works wherever the folder goes.
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
