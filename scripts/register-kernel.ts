@@ -8,7 +8,6 @@
  */
 import { parseArgs } from "node:util";
 
-import { projectRoot } from "./jupyter/kernelspec";
 import {
   ForeignKernelError,
   installKernel,
@@ -39,20 +38,22 @@ if (!/^[a-z0-9._-]+$/i.test(values.name)) {
 }
 const location = { name: values.name, prefix: values.prefix };
 
+const again = values.name === userKernelName ? "" : ` -- --name ${values.name}`;
 try {
   if (action === "install") {
     const dir = installKernel(location);
+    const displayName = userKernelJson(location).display_name;
+    console.log(`Installed the kernel "${displayName}" (${values.name}) in ${dir}`);
     console.log(
-      [
-        `Installed the kernel "${values.name}" in ${dir}`,
-        `It runs this project's tslab (${projectRoot}/node_modules/tslab) with ${process.execPath}:`,
-        "run this again after moving the project or changing Node.",
-        'Notebooks ask for a kernel named "tslab". Jupyter picks this one by itself when no',
-        'kernel is named "tslab" and this is the only TypeScript kernel; otherwise (and in VS Code)',
-        `choose "${userKernelJson(location).display_name}" in the kernel picker.`,
-        "Undo: npm run kernel:uninstall",
-      ].join("\n"),
+      `It runs this project's tslab with ${process.execPath}: run this again after moving the project or changing Node.`,
     );
+    console.log(
+      values.name === "tslab"
+        ? 'Notebooks ask for a kernel named "tslab": Jupyter and VS Code take this one.'
+        : 'Notebooks ask for a kernel named "tslab": where there is none, Jupyter picks this one if it is\n' +
+            `the only TypeScript kernel; otherwise, and in VS Code, choose "${displayName}" in the kernel picker.`,
+    );
+    console.log(`Undo: npm run kernel:uninstall${again}`);
   } else {
     const dir = uninstallKernel(location);
     console.log(
@@ -64,5 +65,10 @@ try {
 } catch (error) {
   if (!(error instanceof ForeignKernelError)) throw error;
   console.error(error.message);
+  if (action === "install") {
+    console.error(
+      `Choose another name with -- --name NAME, or remove that kernel yourself if it is not needed.`,
+    );
+  }
   process.exit(1);
 }

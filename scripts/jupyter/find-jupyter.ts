@@ -86,15 +86,19 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
-/** Runs `<command> --version`; undefined unless it exits 0 and prints a version number. */
+/**
+ * Runs `<command> --version`: the version it prints; undefined when it fails or prints none (a
+ * broken shim fails at once); "unknown" when it is still starting after a minute, which an
+ * overloaded machine can make of Python's start: it is there, so it is not reported missing.
+ */
 function reportedVersion(command: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(
       command,
       ["--version"],
-      // Starting Python and importing Jupyter takes a second or two; a hung shim must not hang us.
-      { timeout: 30_000, windowsHide: true, shell: process.platform === "win32" },
+      { timeout: 60_000, windowsHide: true, shell: process.platform === "win32" },
       (error, stdout) => {
+        if (error?.killed) return resolve("unknown");
         const version = /\d+\.\d+[^\s]*/.exec(stdout.trim())?.[0];
         resolve(error || version === undefined ? undefined : version);
       },

@@ -33,7 +33,7 @@ export interface StartJupyterOptions {
   env?: NodeJS.ProcessEnv;
   /** "inherit" shows Jupyter's log in this terminal; "pipe" collects it in `log()`. */
   output?: "inherit" | "pipe";
-  /** How long to wait for the server to answer; default 60 s (a cold Python start is slow). */
+  /** How long to wait for the server to answer; default 120 s (Python starts slowly on a busy machine). */
   readyTimeoutMs?: number;
 }
 
@@ -148,7 +148,7 @@ export async function startJupyter(options: StartJupyterOptions): Promise<Runnin
   };
 
   try {
-    await waitUntilAnswering(running, options.readyTimeoutMs ?? 60_000);
+    await waitUntilAnswering(running, options.readyTimeoutMs ?? 120_000);
   } catch (error) {
     await stop(2_000);
     throw error;
@@ -204,7 +204,12 @@ async function waitUntilAnswering(running: RunningJupyter, timeoutMs: number): P
 
 /** The requested port, or 8888 when free, or any free loopback port. */
 async function choosePort(requested: number | undefined): Promise<number> {
-  if (requested !== undefined && requested !== 0) return requested;
+  if (requested !== undefined && requested !== 0) {
+    if (await isFree(requested)) return requested;
+    throw new Error(
+      `Port ${requested} on 127.0.0.1 is taken (another Jupyter?): pick another with --port, or leave --port out.`,
+    );
+  }
   if (requested === undefined && (await isFree(defaultPort))) return defaultPort;
   return freePort();
 }

@@ -90,10 +90,7 @@ export class ForeignKernelError extends Error {
   override name = "ForeignKernelError";
   readonly code = "ERR_FOREIGN_KERNEL";
   constructor(readonly dir: string) {
-    super(
-      `A kernel is already installed in ${dir}, and not by sockets-course: left untouched. ` +
-        "Pick another name with --name, or remove it yourself (jupyter kernelspec remove <name>).",
-    );
+    super(`The kernel in ${dir} was not installed by sockets-course: left untouched.`);
   }
 }
 

@@ -3,8 +3,6 @@
  * course at the same moment on this machine, each in a copy of the notebooks of their own, each
  * notebook in a tslab kernel of its own, as a JupyterHub server per student would. Every run of
  * every lesson must pass: no lesson may collide with another student's on a port or a file.
- *
- * The lessons are notebooks/*.ipynb; until there are any, the stand-ins in fixtures/ run instead.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
@@ -19,28 +17,25 @@ const students = Number(process.env.CLASSROOM_STUDENTS ?? 8);
 /** Per cell: generous, since N kernels share two cores. A hung cell still ends the test. */
 const cellTimeoutMs = 180_000;
 
-const lessonsDir = path.join(projectRoot, "notebooks");
-const lessons = readdirSync(lessonsDir).filter((name) => /^\d\d_.*\.ipynb$/.test(name));
-const courseDir = lessons.length > 0 ? lessonsDir : path.join(import.meta.dirname, "fixtures");
-const course =
-  lessons.length > 0 ? lessons : readdirSync(courseDir).filter((n) => n.endsWith(".ipynb"));
-course.sort();
-console.log(
-  `classroom: ${students} students x ${course.length} notebooks from ${path.relative(projectRoot, courseDir)}/` +
-    (lessons.length > 0 ? "" : " (stand-ins: notebooks/ has no lessons yet)"),
-);
+const courseDir = path.join(projectRoot, "notebooks");
+const course = readdirSync(courseDir)
+  .filter((name) => /^\d\d_.*\.ipynb$/.test(name))
+  .sort();
+console.log(`classroom: ${students} students x ${course.length} lessons from notebooks/`);
 
 /**
- * A student's copy: their own notebooks folder, with the helper and the packages reached through
- * links, as in a clone of the course in their home folder.
+ * A student's copy, laid out as binder/start lays it out on a hub: their own notebooks folder,
+ * the rest of the course (the helper, the packages, the scripts a lesson runs) as links.
  */
 function studentCopy(scratch: string, student: number): string[] {
   const home = path.join(scratch, `student-${student}`);
   const notebooks = path.join(home, "notebooks");
   mkdirSync(notebooks, { recursive: true });
-  symlinkSync(path.join(projectRoot, "node_modules"), path.join(home, "node_modules"), "junction");
-  symlinkSync(path.join(projectRoot, "src"), path.join(home, "src"), "junction");
-  symlinkSync(path.join("..", "src"), path.join(notebooks, "src"), "junction");
+  for (const name of readdirSync(projectRoot)) {
+    if (name.startsWith(".") || name === "notebooks" || name === "dist") continue;
+    symlinkSync(path.join(projectRoot, name), path.join(home, name));
+  }
+  symlinkSync(path.join("..", "src"), path.join(notebooks, "src"));
   return course.map((name) => {
     copyFileSync(path.join(courseDir, name), path.join(notebooks, name));
     return path.join(notebooks, name);

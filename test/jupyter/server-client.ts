@@ -79,7 +79,7 @@ export class KernelChannels {
   static async open(
     rest: JupyterRest,
     kernelId: string,
-    timeoutMs = 60_000,
+    timeoutMs = 180_000,
   ): Promise<KernelChannels> {
     if (typeof WebSocket === "undefined") {
       throw new Error(
@@ -101,7 +101,7 @@ export class KernelChannels {
   }
 
   /** Runs one cell; resolves when the kernel is idle again after it. */
-  async execute(code: string, timeoutMs = 60_000): Promise<CellResult> {
+  async execute(code: string, timeoutMs = 180_000): Promise<CellResult> {
     const result: CellResult = { status: "", stdout: "", stderr: "", results: [] };
     await this.request(
       "execute_request",

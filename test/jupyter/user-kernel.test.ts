@@ -102,7 +102,9 @@ describe("installKernel and uninstallKernel", () => {
       '{"argv": ["tslab", "kernel"], "display_name": "TypeScript", "language": "typescript"}';
     writeFileSync(path.join(dir, "kernel.json"), foreign);
     expect(() => installKernel({ env, name: "tslab" })).toThrow(ForeignKernelError);
-    expect(() => uninstallKernel({ env, name: "tslab" })).toThrow(/not by sockets-course/);
+    expect(() => uninstallKernel({ env, name: "tslab" })).toThrow(
+      /not installed by sockets-course/,
+    );
     expect(readFileSync(path.join(dir, "kernel.json"), "utf8")).toBe(foreign);
   });
 
