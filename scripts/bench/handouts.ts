@@ -20,7 +20,7 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-
+import { noCache } from "../handouts/cache";
 import { courseNotebooks, projectRoot } from "../handouts/cli";
 import { buildHandouts, createRenderer } from "../handouts/export";
 
@@ -86,7 +86,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
       notes.push(`no ${jupyter} on this machine: nbconvert was not measured`);
     }
     // Libraries loaded, no cache: what rendering the pages costs once startup is paid.
-    const renderer = await createRenderer();
+    const renderer = await createRenderer({ cache: noCache });
     alternatives["in one process, libraries loaded, no cache (pages only)"] = () =>
       timed(() => buildHandouts({ files, edition: "instructor" }, renderer));
 

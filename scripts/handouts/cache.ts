@@ -87,7 +87,9 @@ export function memoryCache(): RenderCache {
   const entries = new Map<string, string | null>();
   return {
     get: (kind, input) => entries.get(keyOf(kind, input)),
-    set: (kind, input, output) => void entries.set(keyOf(kind, input), output),
+    set(kind, input, output) {
+      if (input.length <= maxCachedInput) entries.set(keyOf(kind, input), output);
+    },
     save() {},
   };
 }

@@ -16,7 +16,7 @@ import {
   cachedHighlighter,
   cachedSanitizer,
   type LazyHighlighter,
-  noCache,
+  memoryCache,
   type RenderCache,
 } from "./cache";
 import { type Edition, isSolutionCell, serializeNotebook, studentEdition } from "./edition";
@@ -26,7 +26,7 @@ import { createMarkdown, type Markdown, type PageEnv } from "./markdown";
 import { type Cell, joinSource, type Notebook, NotebookError, readNotebook } from "./notebook";
 import { renderOutputs } from "./outputs";
 import { type PageLink, renderPage } from "./page";
-import { createSanitizer, type Sanitizer } from "./sanitize";
+import { createSanitizer, type Sanitizer, TooComplexError } from "./sanitize";
 
 /** The libraries a build renders with, created once and shared by every page. */
 export interface Renderer {
@@ -37,7 +37,7 @@ export interface Renderer {
 }
 
 export interface RendererOptions {
-  /** Where highlighted code and sanitized HTML are kept between builds (default: none). */
+  /** Where highlighted code and sanitized HTML are kept (default: in memory, for this build). */
   cache?: RenderCache;
   /**
    * Load shiki only when a cell misses the cache (buildHandouts then renders a second time).
@@ -54,7 +54,8 @@ export interface RendererOptions {
  * renderLesson(renderer, notebook, { file: "notebooks/03_server.ipynb", edition: "student" });
  */
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
-  const cache = options.cache ?? noCache;
+  // Even without a file, identical code or outputs in one build are rendered once.
+  const cache = options.cache ?? memoryCache();
   const highlighter = cachedHighlighter(cache);
   if (!options.lazy) await highlighter.load();
   const sanitizer = cachedSanitizer(cache, createSanitizer());
@@ -286,8 +287,14 @@ ${label}<pre class="code"${lang ? ` data-lang="${lang}"` : ""}><code>${renderer.
 /** Raw cells are shown only when they say they are HTML or markdown, as nbconvert does. */
 function renderRaw(renderer: Renderer, cell: Cell, source: string, env: PageEnv): string {
   const format = cell.metadata.format ?? cell.metadata.raw_mimetype;
-  if (format === "text/html")
-    return `<div class="cell raw">\n${renderer.sanitizer.html(source)}\n</div>`;
+  if (format === "text/html") {
+    try {
+      return `<div class="cell raw">\n${renderer.sanitizer.html(source)}\n</div>`;
+    } catch (error) {
+      if (!(error instanceof TooComplexError)) throw error;
+      return `<p class="note">(a raw HTML cell ${escapeHtml(error.message)})</p>`;
+    }
+  }
   if (format === "text/markdown")
     return `<div class="cell raw">\n${renderer.markdown.render(source, env)}</div>`;
   return "";

@@ -10,7 +10,7 @@ import { escapeHtml } from "./escape";
 import type { Highlighter } from "./highlight";
 import { imageDataUri, localImageDataUri } from "./images";
 import { joinSource, type MimeBundle } from "./notebook";
-import type { Sanitizer } from "./sanitize";
+import { type Sanitizer, TooComplexError } from "./sanitize";
 
 /** A heading of the page, for its table of contents. */
 export interface TocEntry {
@@ -138,7 +138,14 @@ export function createMarkdown(options: {
       const html = md.renderer.render(tokens, md.options, renderEnv);
       // markdown-it escapes text and refuses javascript: links by itself; only raw HTML can bring
       // in markup, so only cells with raw HTML go through the (slow to load) sanitizer.
-      return hasRawHtml(tokens) ? sanitizer.html(html) : html;
+      if (!hasRawHtml(tokens)) return html;
+      try {
+        return sanitizer.html(html);
+      } catch (error) {
+        if (!(error instanceof TooComplexError)) throw error;
+        // Still readable: the cell's text, escaped, with the reason it is not rendered.
+        return `<p class="note">(this cell's HTML is ${escapeHtml(error.message)}; its source follows)</p>\n<pre class="code"><code>${escapeHtml(source)}</code></pre>\n`;
+      }
     },
   };
 }

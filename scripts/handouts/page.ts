@@ -78,7 +78,7 @@ pre.output{background:transparent;border-left:3px solid var(--line);border-radiu
 pre.stderr,pre.error{background:var(--err-bg);color:var(--err);border-left-color:var(--err)}
 .output.html,.output.markdown{overflow-x:auto;contain:content}
 .output.image img{background:#fff}
-.output.note{color:var(--muted);font-style:italic}
+.note,.missing{color:var(--muted);font-style:italic}
 .k{color:var(--k)}.s{color:var(--s)}.e{color:var(--e)}.c{color:var(--c)}.n{color:var(--n)}.f{color:var(--f)}.p{color:var(--p)}.u{color:var(--u)}.l{color:var(--l)}.i{font-style:italic}.b{font-weight:600}
 .ansi-black-fg{color:var(--a0)}.ansi-red-fg{color:var(--a1)}.ansi-green-fg{color:var(--a2)}.ansi-yellow-fg{color:var(--a3)}.ansi-blue-fg{color:var(--a4)}.ansi-magenta-fg{color:var(--a5)}.ansi-cyan-fg{color:var(--a6)}.ansi-white-fg{color:var(--a7)}
 .ansi-bright-black-fg{color:var(--a8)}.ansi-bright-red-fg{color:var(--a9)}.ansi-bright-green-fg{color:var(--a10)}.ansi-bright-yellow-fg{color:var(--a11)}.ansi-bright-blue-fg{color:var(--a12)}.ansi-bright-magenta-fg{color:var(--a13)}.ansi-bright-cyan-fg{color:var(--a14)}.ansi-bright-white-fg{color:var(--a15)}

@@ -10,13 +10,66 @@ import { createRequire } from "node:module";
 import type { Config, DOMPurify } from "dompurify";
 
 export interface Sanitizer {
-  /** Sanitizes an HTML fragment (an output or a markdown cell's rendered HTML). */
+  /**
+   * Sanitizes an HTML fragment (an output or a markdown cell's rendered HTML).
+   * @throws TooComplexError for markup too large or too deeply nested to sanitize quickly
+   */
   html(fragment: string): string;
   /**
    * Sanitizes an SVG document and returns it as standalone XML (for an `<img>` data URI),
    * or undefined when the text holds no `<svg>` element.
+   * @throws TooComplexError for markup too large or too deeply nested to sanitize quickly
    */
   svg(markup: string): string | undefined;
+}
+
+/**
+ * Markup refused before sanitizing: DOMPurify on jsdom slows down sharply with nesting (seconds
+ * at a thousand levels, a stack overflow further down) and takes about 0.1 ms per element, so a
+ * hostile or runaway output could stall the export. No real output comes near these limits.
+ */
+export class TooComplexError extends Error {
+  override name = "TooComplexError";
+  readonly code = "ERR_TOO_COMPLEX";
+}
+
+/** Deeper nesting or more elements than this is refused (see TooComplexError). */
+export const maxNesting = 256;
+export const maxElements = 20_000;
+
+/** Elements that never hold content, and those whose end tag may be left out (they nest no deeper). */
+const noDepth = new Set(
+  "area base br col embed hr img input link meta source track wbr param keygen p li dt dd td th tr option optgroup thead tbody tfoot colgroup rb rt rp".split(
+    " ",
+  ),
+);
+
+/**
+ * Estimates the nesting and the number of elements of some markup from its tags alone, in one
+ * pass, and refuses it beyond the limits.
+ *
+ * @throws TooComplexError
+ */
+export function checkComplexity(markup: string): void {
+  let depth = 0;
+  let elements = 0;
+  for (const tag of markup.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    const [, closing, name, selfClosing] = tag;
+    if (closing) {
+      if (!noDepth.has(name.toLowerCase())) depth = Math.max(0, depth - 1);
+      continue;
+    }
+    if (++elements > maxElements) {
+      throw new TooComplexError(
+        `more than ${maxElements} elements: too large to show in a handout`,
+      );
+    }
+    if (!selfClosing && !noDepth.has(name.toLowerCase()) && ++depth > maxNesting) {
+      throw new TooComplexError(
+        `nested more than ${maxNesting} elements deep: too deep to show in a handout`,
+      );
+    }
+  }
 }
 
 /** Elements a handout never needs: page-wide styles and form controls. */
@@ -60,9 +113,11 @@ export function createSanitizer(): Sanitizer {
 
   return {
     html(fragment) {
+      checkComplexity(fragment);
       return load().purify.sanitize(fragment, htmlConfig);
     },
     svg(markup) {
+      checkComplexity(markup);
       const { purify, serialize } = load();
       const body = purify.sanitize(markup, { ...svgConfig, RETURN_DOM: true });
       const root = [...body.children].find(

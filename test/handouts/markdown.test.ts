@@ -84,6 +84,16 @@ describe("markdown.render", () => {
     expect(html).toBe("<p><b>bold</b></p>\n");
   });
 
+  test("shows a cell whose HTML is too deeply nested as its escaped source, with the reason", () => {
+    const source = `${"<div>".repeat(300)}<img src=x onerror=alert(1)>`;
+    const html = markdown.render(source, freshEnv());
+    expect(html).toMatch(
+      /^<p class="note">\(this cell's HTML is nested more than 256 elements deep/,
+    );
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(html).not.toContain("<img");
+  });
+
   test("embeds an attachment as a data: image", () => {
     const html = markdown.render("![pic](attachment:a.png)", freshEnv(), {
       attachments: { "a.png": { "image/png": "iVBORw0KGgo=" } },

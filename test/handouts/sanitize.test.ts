@@ -1,6 +1,12 @@
 import { describe, expect, test } from "vitest";
 
-import { createSanitizer } from "../../scripts/handouts/sanitize";
+import {
+  checkComplexity,
+  createSanitizer,
+  maxElements,
+  maxNesting,
+  TooComplexError,
+} from "../../scripts/handouts/sanitize";
 
 const sanitizer = createSanitizer();
 
@@ -99,5 +105,27 @@ describe("sanitizer.svg", () => {
   test("returns undefined when there is no svg element", () => {
     expect(sanitizer.svg("<script>alert(1)</script>")).toBeUndefined();
     expect(sanitizer.svg("just text")).toBeUndefined();
+  });
+});
+
+describe("limits", () => {
+  test("refuses markup nested deeper than the limit, before any parsing", () => {
+    expect(() => sanitizer.html("<div>".repeat(maxNesting + 1))).toThrow(TooComplexError);
+    expect(() => sanitizer.svg(`<svg>${"<g>".repeat(100_000)}</svg>`)).toThrow(
+      /nested more than 256 elements deep/,
+    );
+  });
+
+  test("refuses more elements than the limit", () => {
+    expect(() => checkComplexity("<b>x</b>".repeat(maxElements + 1))).toThrow(
+      /more than 20000 elements/,
+    );
+  });
+
+  test("accepts wide but shallow markup, and end tags that HTML lets authors leave out", () => {
+    expect(() => checkComplexity("<br>".repeat(5_000))).not.toThrow();
+    expect(() => checkComplexity(`<table>${"<tr><td>1<td>2".repeat(1_000)}</table>`)).not.toThrow();
+    expect(() => checkComplexity(`<ul>${"<li>item".repeat(1_000)}</ul>`)).not.toThrow();
+    expect(() => checkComplexity(`<svg>${"<rect/>".repeat(1_000)}</svg>`)).not.toThrow();
   });
 });
