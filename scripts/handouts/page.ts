@@ -83,8 +83,8 @@ pre.stderr,pre.error{background:var(--err-bg);color:var(--err);border-left-color
 .ansi-black-fg{color:var(--a0)}.ansi-red-fg{color:var(--a1)}.ansi-green-fg{color:var(--a2)}.ansi-yellow-fg{color:var(--a3)}.ansi-blue-fg{color:var(--a4)}.ansi-magenta-fg{color:var(--a5)}.ansi-cyan-fg{color:var(--a6)}.ansi-white-fg{color:var(--a7)}
 .ansi-bright-black-fg{color:var(--a8)}.ansi-bright-red-fg{color:var(--a9)}.ansi-bright-green-fg{color:var(--a10)}.ansi-bright-yellow-fg{color:var(--a11)}.ansi-bright-blue-fg{color:var(--a12)}.ansi-bright-magenta-fg{color:var(--a13)}.ansi-bright-cyan-fg{color:var(--a14)}.ansi-bright-white-fg{color:var(--a15)}
 .ansi-black-bg{background:var(--a0)}.ansi-red-bg{background:var(--a1)}.ansi-green-bg{background:var(--a2)}.ansi-yellow-bg{background:var(--a3)}.ansi-blue-bg{background:var(--a4)}.ansi-magenta-bg{background:var(--a5)}.ansi-cyan-bg{background:var(--a6)}.ansi-white-bg{background:var(--a7)}
-.copy{position:absolute;top:.3rem;right:.3rem;font-size:.75rem;padding:.1rem .5rem;border:1px solid var(--line);border-radius:4px;background:var(--bg);color:var(--muted);cursor:pointer;opacity:.6}
-.copy:hover,.copy:focus{opacity:1}
+.copy{position:absolute;top:.3rem;right:.3rem;font-size:.75rem;padding:.1rem .5rem;border:1px solid var(--line);border-radius:4px;background:var(--bg);color:var(--muted);cursor:pointer;opacity:0}
+pre:hover>.copy,.copy:focus{opacity:1}
 .lessons{padding:0;list-style:none}
 .lessons li{margin:1rem 0}
 .lessons a{font-weight:600}
