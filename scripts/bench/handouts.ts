@@ -23,23 +23,15 @@ import { promisify } from "node:util";
 import { noCache } from "../handouts/cache";
 import { courseNotebooks, projectRoot } from "../handouts/cli";
 import { buildHandouts, createRenderer } from "../handouts/export";
-
-/** What a scripts/bench/ comparison is given (same shape as scripts/bench/support/report.ts). */
-export interface BenchContext {
-  runs: number;
-  quick: boolean;
-  log(message: string): void;
-}
-
-/** One comparison's part of the report (same shape as scripts/bench/support/report.ts). */
-export interface BenchSection {
-  title: string;
-  method: string;
-  columns: string[];
-  rows: string[][];
-  goals?: Array<{ goal: string; met: boolean | undefined }>;
-  notes?: string[];
-}
+import {
+  type BenchContext,
+  type BenchSection,
+  formatNumber,
+  interleaved,
+  machine,
+  median,
+  renderSection,
+} from "./support/report";
 
 /** Debian's Jupyter (the `jupyter` first on PATH here may belong to a Python without Jupyter). */
 export const jupyter = "/usr/bin/jupyter";
@@ -171,27 +163,6 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** Each alternative `runs` times, one after another within a round, after a warm-up round. */
-async function interleaved(
-  alternatives: Record<string, () => Promise<number>>,
-  runs: number,
-  log: (message: string) => void,
-): Promise<Record<string, number[]>> {
-  const samples: Record<string, number[]> = Object.fromEntries(
-    Object.keys(alternatives).map((name) => [name, []]),
-  );
-  for (let round = 0; round <= runs; round++) {
-    for (const [name, measure] of Object.entries(alternatives)) {
-      const value = await measure();
-      if (round > 0) samples[name].push(value);
-      log(
-        `  ${round === 0 ? "warm-up" : `run ${round}/${runs}`} ${name}: ${formatNumber(value, 0)} ms`,
-      );
-    }
-  }
-  return samples;
-}
-
 async function pageSizes(folder: string): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   for (const name of await readdir(folder)) {
@@ -200,53 +171,16 @@ async function pageSizes(folder: string): Promise<Map<string, number>> {
   return sizes;
 }
 
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function formatNumber(value: number, digits: number): string {
-  if (!Number.isFinite(value)) return "n/a";
-  return value.toLocaleString("en-US", {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-}
-
 function formatBytes(bytes: number): string {
   return Number.isFinite(bytes) ? `${formatNumber(bytes / 1024, 1)} KB` : "n/a";
 }
 
-/** The section as markdown, for `npm run bench:handouts`. */
-export function renderMarkdown(section: BenchSection): string {
-  const lines = [`### ${section.title}`, "", section.method, ""];
-  lines.push(
-    `| ${section.columns.join(" | ")} |`,
-    `| ${section.columns.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
-  );
-  for (const row of section.rows) lines.push(`| ${row.join(" | ")} |`);
-  lines.push("");
-  for (const { goal, met } of section.goals ?? []) {
-    lines.push(`- ${goal}: **${met === undefined ? "not measured" : met ? "met" : "NOT met"}**`);
-  }
-  for (const note of section.notes ?? []) lines.push(`- ${note}`);
-  const cpu = os.cpus()[0]?.model.trim() ?? "unknown CPU";
-  lines.push(
-    `- machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${os
-      .loadavg()
-      .map((n) => n.toFixed(2))
-      .join(", ")}, ${new Date().toISOString().slice(0, 10)}`,
-  );
-  return lines.join("\n");
-}
-
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const runs = Number(process.env.BENCH_RUNS ?? 5);
-  const section = await bench({
-    runs,
-    quick: process.argv.includes("--quick"),
-    log: (m) => console.error(m),
-  });
-  console.log(renderMarkdown(section));
+  const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
+  const section = await bench({ runs, quick, log: (m) => console.error(m) });
+  const about = Object.entries(machine()).map(([key, value]) => `${key}: ${value}`);
+  console.log(
+    `${renderSection(section)}\n\n${new Date().toISOString().slice(0, 10)}; ${about.join("; ")}`,
+  );
 }
