@@ -18,9 +18,11 @@ const students = Number(process.env.CLASSROOM_STUDENTS ?? 8);
 const cellTimeoutMs = 180_000;
 
 const courseDir = path.join(projectRoot, "notebooks");
+// CLASSROOM_LESSONS=3: only the first three lessons, for a quicker look on a busy machine.
 const course = readdirSync(courseDir)
   .filter((name) => /^\d\d_.*\.ipynb$/.test(name))
-  .sort();
+  .sort()
+  .slice(0, Number(process.env.CLASSROOM_LESSONS ?? Number.POSITIVE_INFINITY));
 console.log(`classroom: ${students} students x ${course.length} lessons from notebooks/`);
 
 /**
