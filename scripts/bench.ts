@@ -19,7 +19,13 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
 
-import { type Bench, type BenchContext, machine, renderSection } from "./bench/support/report";
+import {
+  type Bench,
+  type BenchContext,
+  machine,
+  renderSection,
+  renderTable,
+} from "./bench/support/report";
 
 const root = path.resolve(import.meta.dirname, "..");
 const benchDir = path.join(root, "scripts", "bench");
@@ -72,9 +78,7 @@ async function main(): Promise<number> {
     `Measured on ${started.toISOString().slice(0, 10)} by \`npm run bench${quick ? " -- --quick" : ""}\`` +
       ` (${runs} runs per alternative, medians).`,
     "",
-    "| machine | |",
-    "| --- | --- |",
-    ...Object.entries(about).map(([k, v]) => `| ${k} | ${v} |`),
+    ...renderTable(["machine", ""], Object.entries(about), false),
   ].join("\n");
   const report = `## Benchmark results\n\n${header}\n\n${parts.join("\n\n")}\n`;
   process.stdout.write(report);

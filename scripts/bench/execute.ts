@@ -57,7 +57,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
         { cwd: root, maxBuffer: 16 * 2 ** 20 },
       );
     } catch (err) {
-      failures.push(`npm run execute failed in round ${round}: ${firstLine(err)}`);
+      failures.push(`npm run execute failed in round ${round}: ${firstLines(err)}`);
     }
     ours.push(elapsedMs(start) / 1000);
     context.log(`  round ${round}/${rounds} npm run execute: ${formatNumber(ours.at(-1) ?? 0)} s`);
@@ -110,7 +110,16 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
   };
 }
 
-function firstLine(err: unknown): string {
+/** What the runner said about the failing cell, on one line (it prints the cell after FAILED). */
+function firstLines(err: unknown): string {
   const e = err as { stderr?: string; message?: string };
-  return (e.stderr || e.message || String(err)).trim().split("\n")[0];
+  const lines = (e.stderr || e.message || String(err)).trim().split("\n");
+  const at = Math.max(
+    0,
+    lines.findIndex((line) => line.startsWith("FAILED")),
+  );
+  return lines
+    .slice(at, at + 4)
+    .map((line) => line.trim())
+    .join(" / ");
 }
