@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { escapeHtml } from "./escape";
+import { escapeText } from "./escape";
 import { createHighlighter, type Highlighter, resolveLanguage } from "./highlight";
 import type { Sanitizer } from "./sanitize";
 
@@ -193,13 +193,13 @@ export function cachedHighlighter(cache: RenderCache): LazyHighlighter {
     resolve: resolveLanguage,
     highlight(code, language) {
       const lang = resolveLanguage(language);
-      if (lang === undefined) return escapeHtml(code);
+      if (lang === undefined) return escapeText(code);
       const input = `${lang}\n${code}`;
       const hit = cache.get("highlight", input);
       if (typeof hit === "string") return hit;
       if (!shiki) {
         misses++;
-        return escapeHtml(code);
+        return escapeText(code);
       }
       const html = shiki.highlight(code, lang);
       cache.set("highlight", input, html);

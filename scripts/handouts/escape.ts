@@ -20,3 +20,16 @@ const htmlEscapes: Record<string, string> = {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => htmlEscapes[c]);
 }
+
+const textEscapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+
+/**
+ * Escapes text for HTML content only (never an attribute value): quotes need no escaping there,
+ * and code is full of them, so leaving them as they are keeps pages smaller and easier to read.
+ *
+ * @example
+ * escapeText('say("<hi>")'); // 'say("&lt;hi&gt;")'
+ */
+export function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => textEscapes[c]);
+}

@@ -274,13 +274,12 @@ function renderCell(
     markdown: (text) => renderer.markdown.render(text, { toc: [] }, { toc: false }),
   });
   if (source.trim() === "" && outputs === "") return "";
-  const lang = renderer.highlighter.resolve(context.language);
   const label = context.solution
     ? `<span class="label">${context.edition === "student" ? "Exercise: write your code in this cell" : "Exercise: reference solution (left out of the student edition)"}</span>\n`
     : "";
   const id = cell.id === undefined ? "" : ` id="cell-${escapeHtml(cell.id)}"`;
   return `<div class="cell code${context.solution ? " solution" : ""}"${id}>
-${label}<pre class="code"${lang ? ` data-lang="${lang}"` : ""}><code>${renderer.highlighter.highlight(source, context.language)}</code></pre>${outputs === "" ? "" : `\n${outputs}`}
+${label}<pre class="code"><code>${renderer.highlighter.highlight(source, context.language)}</code></pre>${outputs === "" ? "" : `\n${outputs}`}
 </div>`;
 }
 

@@ -1,12 +1,13 @@
 /**
  * Syntax highlighting at build time with shiki, so no highlighting JavaScript reaches the reader.
  *
- * Shiki's "css-variables" theme colours every token with a CSS variable (`--hl-token-keyword`, ...)
- * instead of a fixed colour: the code is tokenized once, and the page's stylesheet gives the
- * variables a light and a dark palette that follow the reader's `prefers-color-scheme`. Tokens
- * come out as short classes (`<span class="k">`), which keeps the pages small.
+ * Code is tokenized once, with GitHub's light theme, and each token colour of that theme becomes a
+ * short class (`<span class=k>` for a keyword). The page's stylesheet gives every class its colour
+ * in GitHub's light theme and, on screens that ask for dark, in GitHub's dark theme (through CSS
+ * variables), so the highlighting follows the reader's `prefers-color-scheme`. Text in the
+ * default colour gets no span at all, which keeps the pages small.
  */
-import { escapeHtml } from "./escape";
+import { escapeText } from "./escape";
 
 /** The languages a lesson uses; anything else is shown as plain, escaped text. */
 const languageAliases: Record<string, string> = {
@@ -25,17 +26,20 @@ const languageAliases: Record<string, string> = {
   json: "json",
 };
 
-/** Token colour variable -> class name used in the HTML and in page.ts's stylesheet. */
+/**
+ * GitHub light theme colour -> class name used in the HTML and in page.ts's stylesheet (which also
+ * holds each class's dark colour). Colours not listed (the text colour, bracket highlights) get
+ * no class.
+ */
 export const tokenClasses: Record<string, string> = {
-  "token-keyword": "k",
-  "token-string": "s",
-  "token-string-expression": "e",
-  "token-comment": "c",
-  "token-constant": "n",
-  "token-function": "f",
-  "token-parameter": "p",
-  "token-punctuation": "u",
-  "token-link": "l",
+  "#D73A49": "k", // keywords, storage (const, await, function)
+  "#032F62": "s", // strings
+  "#6A737D": "c", // comments
+  "#005CC5": "n", // constants, numbers, support (console), properties
+  "#6F42C1": "f", // functions, classes, types (entity names)
+  "#E36209": "p", // variables and parameters being declared
+  "#22863A": "g", // tags, escapes in regular expressions
+  "#B31D28": "r", // invalid code
 };
 
 /** Past these sizes tokenizing costs more than colour is worth: the code is shown plain. */
@@ -59,7 +63,7 @@ export interface Highlighter {
   resolve(language: string): string | undefined;
 }
 
-const themeName = "handouts";
+const themeName = "github-light";
 
 /**
  * The canonical name of a language the handouts highlight, or undefined (shown plain).
@@ -82,7 +86,7 @@ export function resolveLanguage(language: string): string | undefined {
 export async function createHighlighter(): Promise<Highlighter> {
   // Imported here, not at the top: a rebuild that finds all its code in the cache (cache.ts)
   // never loads shiki at all.
-  const { createCssVariablesTheme, createHighlighterCore } = await import("shiki/core");
+  const { createHighlighterCore } = await import("shiki/core");
   const { createJavaScriptRegexEngine } = await import("shiki/engine/javascript");
   const core = await createHighlighterCore({
     // The JavaScript engine needs no WebAssembly and measured as fast as Oniguruma here.
@@ -94,15 +98,13 @@ export async function createHighlighter(): Promise<Highlighter> {
       import("@shikijs/langs/python"),
       import("@shikijs/langs/json"),
     ],
-    themes: [
-      createCssVariablesTheme({ name: themeName, variablePrefix: "--hl-", fontStyle: true }),
-    ],
+    themes: [import("@shikijs/themes/github-light")],
   });
   return {
     resolve: resolveLanguage,
     highlight(code, language) {
       const lang = resolveLanguage(language);
-      if (lang === undefined || code.length > maxCodeLength) return escapeHtml(code);
+      if (lang === undefined || code.length > maxCodeLength) return escapeText(code);
       const lines = core.codeToTokensBase(code, {
         lang,
         theme: themeName,
@@ -112,22 +114,62 @@ export async function createHighlighter(): Promise<Highlighter> {
       let html = "";
       for (let i = 0; i < lines.length; i++) {
         if (i > 0) html += "\n";
-        for (const token of lines[i])
-          html += renderToken(token.content, token.color, token.fontStyle);
+        html += renderLine(lines[i]);
       }
       return html;
     },
   };
 }
 
-function renderToken(content: string, color: string | undefined, fontStyle: number | undefined) {
-  const variable = color?.startsWith("var(--hl-") ? color.slice(9, -1) : undefined;
+/**
+ * One line of tokens as HTML: neighbouring tokens of one class share a span, and so do tokens of
+ * one class with only spaces between them (`await new` is one keyword span).
+ */
+function renderLine(
+  tokens: Array<{ content: string; color?: string; fontStyle?: number }>,
+): string {
+  let html = "";
+  let open: string | undefined; // the class of the span being built
+  let text = "";
+  let pendingSpace = "";
+  const flush = () => {
+    if (text !== "")
+      html +=
+        open === undefined ? escapeText(text) : `<span class=${open}>${escapeText(text)}</span>`;
+    text = "";
+  };
+  for (const token of tokens) {
+    if (open !== undefined && /^\s+$/.test(token.content)) {
+      pendingSpace += token.content;
+      continue;
+    }
+    const name = tokenClass(token.color, token.fontStyle);
+    if (name === open) {
+      text += pendingSpace + token.content;
+    } else {
+      flush();
+      html += escapeText(pendingSpace);
+      open = name;
+      text = token.content;
+    }
+    pendingSpace = "";
+  }
+  flush();
+  return html + escapeText(pendingSpace);
+}
+
+/** The class (or classes) of a token, or undefined for text in the default colour. */
+function tokenClass(color: string | undefined, fontStyle: number | undefined): string | undefined {
   const classes = [];
-  const tokenClass = variable === undefined ? undefined : tokenClasses[variable];
-  if (tokenClass) classes.push(tokenClass);
+  const colour = color === undefined ? undefined : tokenClasses[color.toUpperCase()];
+  if (colour) classes.push(colour);
   // shiki's FontStyle flags: 1 italic, 2 bold, 4 underline.
   if (fontStyle && fontStyle & 1) classes.push("i");
   if (fontStyle && fontStyle & 2) classes.push("b");
-  const text = escapeHtml(content);
-  return classes.length === 0 ? text : `<span class="${classes.join(" ")}">${text}</span>`;
+  // Unquoted when it is one word: valid HTML, two bytes less on every span.
+  return classes.length === 0
+    ? undefined
+    : classes.length === 1
+      ? classes[0]
+      : `"${classes.join(" ")}"`;
 }

@@ -28,9 +28,7 @@ export function isEmbeddableImage(mime: string): boolean {
 export function imageDataUri(mime: string, data: string, sanitizer: Sanitizer): string | undefined {
   if (mime === "image/svg+xml") {
     const svg = sanitizer.svg(data);
-    return svg === undefined
-      ? undefined
-      : `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
+    return svg === undefined ? undefined : svgDataUri(svg);
   }
   if (!bitmapTypes.has(mime)) return undefined;
   // Jupyter wraps base64 at 76 columns in some versions: the line breaks are not part of the data.
@@ -39,6 +37,22 @@ export function imageDataUri(mime: string, data: string, sanitizer: Sanitizer): 
     return undefined;
   }
   return `data:${mime};base64,${base64}`;
+}
+
+/**
+ * SVG text as a data: URI, percent-encoding only what the URL or an HTML attribute would
+ * otherwise change: `%`, `#`, both quotes, `&` and line breaks. Smaller than base64 (a third
+ * larger than the text), and safe inside a single- or double-quoted attribute.
+ *
+ * @example
+ * svgDataUri('<svg xmlns="http://www.w3.org/2000/svg"/>'); // "data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22/>"
+ */
+export function svgDataUri(svg: string): string {
+  const encoded = svg.replace(
+    /[%#"'&\r\n\t]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
+  return `data:image/svg+xml,${encoded}`;
 }
 
 const imageFileTypes: Record<string, string> = {

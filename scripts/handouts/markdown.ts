@@ -6,7 +6,7 @@
 import MarkdownIt, { type RendererRule, type Token } from "markdown-it";
 import anchor from "markdown-it-anchor";
 
-import { escapeHtml } from "./escape";
+import { escapeHtml, escapeText } from "./escape";
 import type { Highlighter } from "./highlight";
 import { imageDataUri, localImageDataUri } from "./images";
 import { joinSource, type MimeBundle } from "./notebook";
@@ -88,12 +88,10 @@ export function createMarkdown(options: {
   md.renderer.rules.fence = (tokens, index) => {
     const token = tokens[index];
     const language = token.info.trim().split(/\s+/)[0] ?? "";
-    const lang = highlighter.resolve(language);
-    const attribute = lang ? ` data-lang="${lang}"` : "";
-    return `<pre class="code"${attribute}><code>${highlighter.highlight(token.content.replace(/\n$/, ""), language)}</code></pre>\n`;
+    return `<pre class="code"><code>${highlighter.highlight(token.content.replace(/\n$/, ""), language)}</code></pre>\n`;
   };
   md.renderer.rules.code_block = (tokens, index) =>
-    `<pre class="code"><code>${escapeHtml(tokens[index].content.replace(/\n$/, ""))}</code></pre>\n`;
+    `<pre class="code"><code>${escapeText(tokens[index].content.replace(/\n$/, ""))}</code></pre>\n`;
 
   const renderLinkOpen = md.renderer.rules.link_open ?? defaultRule;
   md.renderer.rules.link_open = (tokens, index, opts, env, self) => {
@@ -144,7 +142,7 @@ export function createMarkdown(options: {
       } catch (error) {
         if (!(error instanceof TooComplexError)) throw error;
         // Still readable: the cell's text, escaped, with the reason it is not rendered.
-        return `<p class="note">(this cell's HTML is ${escapeHtml(error.message)}; its source follows)</p>\n<pre class="code"><code>${escapeHtml(source)}</code></pre>\n`;
+        return `<p class="note">(this cell's HTML is ${escapeHtml(error.message)}; its source follows)</p>\n<pre class="code"><code>${escapeText(source)}</code></pre>\n`;
       }
     },
   };

@@ -4,7 +4,7 @@
  */
 import { AnsiUp } from "ansi_up";
 
-import { escapeHtml } from "./escape";
+import { escapeHtml, escapeText } from "./escape";
 import { imageDataUri, isEmbeddableImage } from "./images";
 import {
   isJsonMime,
@@ -126,7 +126,7 @@ function renderMime(
     const json = stringifyJson(value);
     return json === undefined
       ? undefined
-      : `<pre class="output json">${escapeHtml(limit(json, maxStreamChars))}</pre>`;
+      : `<pre class="output json">${escapeText(limit(json, maxStreamChars))}</pre>`;
   }
   const text = joinSource(value as string | string[]);
   if (text.length > maxRichChars) {
@@ -149,7 +149,7 @@ function renderMime(
     case "text/plain":
       return `<pre class="output text">${ansiToHtml(limit(text, maxStreamChars))}</pre>`;
     case "text/latex":
-      return `<pre class="output latex">${escapeHtml(limit(text, maxStreamChars))}</pre>`;
+      return `<pre class="output latex">${escapeText(limit(text, maxStreamChars))}</pre>`;
   }
   return undefined;
 }

@@ -33,17 +33,14 @@ export interface PageOptions {
 
 /**
  * Light palette by default; the dark one only on screens that ask for it, so print is always light.
- * Token colours (--k keyword, --s string, ...) are GitHub's light and dark themes; ANSI colours
- * are Jupyter's.
+ * Token colours (--k keyword, --s string, --c comment, --n constant, --f function, --p parameter,
+ * --g tag, --r invalid) are shiki's GitHub light and dark themes; comments are a little lighter on
+ * dark than GitHub's #6a737d, which reads poorly on a dark background.
  */
 export const pageCss = `:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--code:#f6f8fa;--link:#0969da;--err-bg:#ffebe9;--err:#82071e;--mark:#fff8c5;
---k:#cf222e;--s:#0a3069;--e:#0a3069;--c:#6e7781;--n:#0550ae;--f:#8250df;--p:#953800;--u:#1f2328;--l:#0a3069;
---a0:#3e424d;--a1:#c4312c;--a2:#00803d;--a3:#9a7800;--a4:#0065ca;--a5:#a03196;--a6:#1c7d7e;--a7:#8a8a80;
---a8:#282c36;--a9:#e75c58;--a10:#00a250;--a11:#b27d12;--a12:#208ffb;--a13:#d160c4;--a14:#258f8f;--a15:#a1a6b2}
+--k:#d73a49;--s:#032f62;--c:#6a737d;--n:#005cc5;--f:#6f42c1;--p:#e36209;--g:#22863a;--r:#b31d28}
 @media screen and (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--code:#151b23;--link:#4493f8;--err-bg:#2d1215;--err:#ffa198;--mark:#3b2e05;
---k:#ff7b72;--s:#a5d6ff;--e:#a5d6ff;--c:#9198a1;--n:#79c0ff;--f:#d2a8ff;--p:#ffa657;--u:#e6edf3;--l:#a5d6ff;
---a0:#9198a1;--a1:#ff7b72;--a2:#3fb950;--a3:#d29922;--a4:#58a6ff;--a5:#bc8cff;--a6:#39c5cf;--a7:#d1d7e0;
---a8:#b7bdc8;--a9:#ffa198;--a10:#56d364;--a11:#e3b341;--a12:#79c0ff;--a13:#d2a8ff;--a14:#56d4dd;--a15:#f0f6fc}}
+--k:#f97583;--s:#9ecbff;--c:#8b949e;--n:#79b8ff;--f:#b392f0;--p:#ffab70;--g:#85e89d;--r:#fdaeb7}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 a{color:var(--link)}
@@ -79,10 +76,7 @@ pre.stderr,pre.error{background:var(--err-bg);color:var(--err);border-left-color
 .output.html,.output.markdown{overflow-x:auto;contain:content}
 .output.image img{background:#fff}
 .note,.missing{color:var(--muted);font-style:italic}
-.k{color:var(--k)}.s{color:var(--s)}.e{color:var(--e)}.c{color:var(--c)}.n{color:var(--n)}.f{color:var(--f)}.p{color:var(--p)}.u{color:var(--u)}.l{color:var(--l)}.i{font-style:italic}.b{font-weight:600}
-.ansi-black-fg{color:var(--a0)}.ansi-red-fg{color:var(--a1)}.ansi-green-fg{color:var(--a2)}.ansi-yellow-fg{color:var(--a3)}.ansi-blue-fg{color:var(--a4)}.ansi-magenta-fg{color:var(--a5)}.ansi-cyan-fg{color:var(--a6)}.ansi-white-fg{color:var(--a7)}
-.ansi-bright-black-fg{color:var(--a8)}.ansi-bright-red-fg{color:var(--a9)}.ansi-bright-green-fg{color:var(--a10)}.ansi-bright-yellow-fg{color:var(--a11)}.ansi-bright-blue-fg{color:var(--a12)}.ansi-bright-magenta-fg{color:var(--a13)}.ansi-bright-cyan-fg{color:var(--a14)}.ansi-bright-white-fg{color:var(--a15)}
-.ansi-black-bg{background:var(--a0)}.ansi-red-bg{background:var(--a1)}.ansi-green-bg{background:var(--a2)}.ansi-yellow-bg{background:var(--a3)}.ansi-blue-bg{background:var(--a4)}.ansi-magenta-bg{background:var(--a5)}.ansi-cyan-bg{background:var(--a6)}.ansi-white-bg{background:var(--a7)}
+.k{color:var(--k)}.s{color:var(--s)}.c{color:var(--c)}.n{color:var(--n)}.f{color:var(--f)}.p{color:var(--p)}.g{color:var(--g)}.r{color:var(--r)}.i{font-style:italic}.b{font-weight:600}
 .copy{position:absolute;top:.3rem;right:.3rem;font-size:.75rem;padding:.1rem .5rem;border:1px solid var(--line);border-radius:4px;background:var(--bg);color:var(--muted);cursor:pointer;opacity:0}
 pre:hover>.copy,.copy:focus{opacity:1}
 .lessons{padding:0;list-style:none}
@@ -99,6 +93,16 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;overflow:visible}
 h1,h2,h3,h4{break-after:avoid}
 @page{margin:16mm}
 }`;
+
+/**
+ * ANSI colours (Jupyter's palette, lighter on dark screens) for the classes ansi_up writes; only
+ * pages with colour output carry them.
+ */
+export const ansiCss = `:root{--a0:#3e424d;--a1:#c4312c;--a2:#00803d;--a3:#9a7800;--a4:#0065ca;--a5:#a03196;--a6:#1c7d7e;--a7:#8a8a80;--a8:#282c36;--a9:#e75c58;--a10:#00a250;--a11:#b27d12;--a12:#208ffb;--a13:#d160c4;--a14:#258f8f;--a15:#a1a6b2}
+@media screen and (prefers-color-scheme:dark){:root{--a0:#9198a1;--a1:#ff7b72;--a2:#3fb950;--a3:#d29922;--a4:#58a6ff;--a5:#bc8cff;--a6:#39c5cf;--a7:#d1d7e0;--a8:#b7bdc8;--a9:#ffa198;--a10:#56d364;--a11:#e3b341;--a12:#79c0ff;--a13:#d2a8ff;--a14:#56d4dd;--a15:#f0f6fc}}
+.ansi-black-fg{color:var(--a0)}.ansi-red-fg{color:var(--a1)}.ansi-green-fg{color:var(--a2)}.ansi-yellow-fg{color:var(--a3)}.ansi-blue-fg{color:var(--a4)}.ansi-magenta-fg{color:var(--a5)}.ansi-cyan-fg{color:var(--a6)}.ansi-white-fg{color:var(--a7)}
+.ansi-bright-black-fg{color:var(--a8)}.ansi-bright-red-fg{color:var(--a9)}.ansi-bright-green-fg{color:var(--a10)}.ansi-bright-yellow-fg{color:var(--a11)}.ansi-bright-blue-fg{color:var(--a12)}.ansi-bright-magenta-fg{color:var(--a13)}.ansi-bright-cyan-fg{color:var(--a14)}.ansi-bright-white-fg{color:var(--a15)}
+.ansi-black-bg{background:var(--a0)}.ansi-red-bg{background:var(--a1)}.ansi-green-bg{background:var(--a2)}.ansi-yellow-bg{background:var(--a3)}.ansi-blue-bg{background:var(--a4)}.ansi-magenta-bg{background:var(--a5)}.ansi-cyan-bg{background:var(--a6)}.ansi-white-bg{background:var(--a7)}`;
 
 /**
  * Copy buttons on code blocks. Optional: the page reads the same without JavaScript, and the
@@ -157,7 +161,7 @@ export function renderPage(options: PageOptions): string {
 <meta name="generator" content="sockets-course handouts (${edition} edition)">
 <title>${escapeHtml(fullTitle)}</title>
 <style>
-${pageCss}
+${pageCss}${body.includes('class="ansi-') ? `\n${ansiCss}` : ""}
 </style>
 </head>
 <body>

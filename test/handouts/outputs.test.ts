@@ -73,9 +73,18 @@ describe("renderOutputs", () => {
       ],
       context,
     );
-    const data = /src="data:image\/svg\+xml;base64,([^"]+)"/.exec(html)?.[1] ?? "";
-    expect(Buffer.from(data, "base64").toString()).toBe(
-      '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>',
+    expect(html).toBe(
+      '<div class="output image"><img src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22><rect/></svg>" alt="output image"></div>',
+    );
+  });
+
+  test("encodes an SVG's quotes, so its text cannot leave the src attribute", () => {
+    const html = renderOutputs(
+      [display({ "image/svg+xml": '<svg><text>" onerror="alert(1)\' &amp; #</text></svg>' })],
+      context,
+    );
+    expect(html).toBe(
+      '<div class="output image"><img src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22><text>%22 onerror=%22alert(1)%27 %26amp; %23</text></svg>" alt="output image"></div>',
     );
   });
 
@@ -108,7 +117,7 @@ describe("renderOutputs", () => {
       '<div class="output markdown"><p>markdown:**hi**</p></div>',
     );
     expect(renderOutputs([display({ "application/json": { a: [1] } })], context)).toBe(
-      '<pre class="output json">{\n  &quot;a&quot;: [\n    1\n  ]\n}</pre>',
+      '<pre class="output json">{\n  "a": [\n    1\n  ]\n}</pre>',
     );
     expect(renderOutputs([display({ "text/latex": "$x<1$" })], context)).toBe(
       '<pre class="output latex">$x&lt;1$</pre>',
