@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * `npm run test:load`: the load tests at full size (test/load/*.load.ts), about a minute on two
+ * `npm run test:load`: the load tests at full size (test/load/*.load.ts), 15 s to a minute on two
  * cores, kept out of `npm test`; the default suite runs the same tests at a tenth of the size
  * (test/echo-load.test.ts). CI runs both (.ci/run).
  */

@@ -1,7 +1,7 @@
 /**
  * `npm run test:load`: the echo server at the issue's full sizes, kept out of `npm test` because
- * together they take about a minute on two cores. test/echo-load.test.ts runs the same code at a
- * tenth of the size in the default suite.
+ * together they take 15 s (a quiet machine) to over a minute (a busy one) on two cores.
+ * test/echo-load.test.ts runs the same code at a tenth of the size in the default suite.
  */
 import { afterEach, describe, expect, test } from "vitest";
 
