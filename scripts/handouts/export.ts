@@ -107,7 +107,13 @@ export async function buildHandouts(
 ): Promise<Handouts> {
   const { files, edition, courseTitle = defaultCourseTitle } = options;
   // Read and check everything before rendering anything: a bad notebook fails the run early.
-  const lessons = await Promise.all(files.map(loadLesson));
+  const loadedFiles = await Promise.allSettled(files.map(loadLesson));
+  // Of several bad notebooks, report the first in lesson order, whichever finished reading first.
+  const failed = loadedFiles.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  const lessons = loadedFiles.map(
+    (result) => (result as PromiseFulfilledResult<LoadedLesson>).value,
+  );
   checkDistinctNames(lessons);
   const loaded = renderer ?? (await createRenderer());
   const output = new Map<string, string | Uint8Array>();
@@ -234,8 +240,9 @@ export function renderLesson(
       if (html !== "") cells.push(html);
     } catch (error) {
       if (error instanceof NotebookError) throw error;
+      // A cell that passed the checks but broke a renderer: still name the cell, keep the cause.
       throw new NotebookError(
-        "ERR_NOTEBOOK_FIELD",
+        "ERR_NOTEBOOK_RENDER",
         file,
         `could not be rendered (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`,
         location,

@@ -87,6 +87,7 @@ export type NotebookErrorCode =
   | "ERR_NOTEBOOK_JSON"
   | "ERR_NOTEBOOK_FORMAT"
   | "ERR_NOTEBOOK_FIELD"
+  | "ERR_NOTEBOOK_RENDER"
   | "ERR_SOLUTION_MARKERS";
 
 /** Where in a notebook a problem is: `index` counts cells from 1, as a reader counts them. */
