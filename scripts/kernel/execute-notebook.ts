@@ -33,6 +33,8 @@ export interface ExecuteNotebookOptions {
   idleTimeout?: number;
   /** Run but never write (tests, CI). Default false. */
   check?: boolean;
+  /** How long the kernel may take to start, in ms. Default 60 000; a busy shared host needs more. */
+  startTimeout?: number;
 }
 
 /** What happened to the file. */
@@ -97,7 +99,10 @@ export async function executeNotebook(
         `its kernel is "${kernelName}"; this runner runs tslab notebooks`,
       );
     }
-    kernel = await startKernel({ cwd: path.dirname(path.resolve(file)) });
+    kernel = await startKernel({
+      cwd: path.dirname(path.resolve(file)),
+      startTimeout: options.startTimeout,
+    });
     run.kernelStartMs = kernel.startMs;
     const executed = await runCells(kernel, nb, run, options);
     if (run.failure) return run;

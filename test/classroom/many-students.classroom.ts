@@ -59,7 +59,13 @@ describe(`the course run by ${students} students at once`, () => {
     // Each student works through the course in order; all students at the same time.
     const results: NotebookRun[][] = await Promise.all(
       copies.map((files) =>
-        executeNotebooks(files, { jobs: 1, check: true, timeout: cellTimeoutMs }),
+        executeNotebooks(files, {
+          jobs: 1,
+          check: true,
+          timeout: cellTimeoutMs,
+          // Eight kernels starting at once on two cores: give each far more than a quiet start needs.
+          startTimeout: 180_000,
+        }),
       ),
     );
     const wallS = ((performance.now() - started) / 1000).toFixed(1);
