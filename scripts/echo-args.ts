@@ -167,3 +167,25 @@ function parseTimeout(text: string | undefined): number {
   }
   return ms;
 }
+
+/**
+ * What both programs do first: parse the command line, or say what is wrong (usage on stderr) or
+ * show the help (usage on stdout). Returns the arguments, or the exit status to end with (2 for
+ * wrong arguments, 0 after --help).
+ *
+ * @example
+ * const args = argsOrExitStatus("echo-client", process.argv.slice(2));
+ * if (typeof args === "number") process.exit(args);
+ */
+export function argsOrExitStatus(program: EchoProgram, argv: string[]): EchoArgs | number {
+  try {
+    const args = parseEchoArgs(program, argv);
+    if (!args.help) return args;
+    console.log(usage(program));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`${program}: ${err.message}\n\n${usage(program)}`);
+    return 2;
+  }
+}

@@ -8,23 +8,13 @@
  * on stderr says why), 2 for wrong arguments (with the usage).
  */
 import { echoOnce } from "../src/echo";
-import { parseEchoArgs, UsageError, usage } from "./echo-args";
+import { argsOrExitStatus } from "./echo-args";
 
 const PROGRAM = "echo-client";
 
 async function main(argv: string[]): Promise<number> {
-  let args: ReturnType<typeof parseEchoArgs>;
-  try {
-    args = parseEchoArgs(PROGRAM, argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`${PROGRAM}: ${err.message}\n\n${usage(PROGRAM)}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(usage(PROGRAM));
-    return 0;
-  }
+  const args = argsOrExitStatus(PROGRAM, argv);
+  if (typeof args === "number") return args;
   try {
     const reply = await echoOnce([args.host, args.port], args.message, { timeout: args.timeout });
     // The lecture's line: print('received "%s"' % data.decode("utf-8"))

@@ -10,24 +10,14 @@
  */
 import { type EchoServer, startEchoServer } from "../src/echo";
 import { formatAddress } from "../src/errors";
-import { type EchoArgs, parseEchoArgs, UsageError, usage } from "./echo-args";
+import { argsOrExitStatus, usage } from "./echo-args";
 
 const PROGRAM = "echo-server";
 const USAGE_CODES = ["ERR_INVALID_HOST", "ERR_INVALID_PORT", "ERR_INVALID_ARGUMENT"];
 
 async function main(argv: string[]): Promise<number> {
-  let args: EchoArgs;
-  try {
-    args = parseEchoArgs(PROGRAM, argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`${PROGRAM}: ${err.message}\n\n${usage(PROGRAM)}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(usage(PROGRAM));
-    return 0;
-  }
+  const args = argsOrExitStatus(PROGRAM, argv);
+  if (typeof args === "number") return args;
 
   // The signal handlers come first: until a handler exists, a Ctrl-C ends the process at once,
   // so one that came just after "listening" was printed would kill the server mid-way.
