@@ -66,9 +66,9 @@ function run(command: string, args: string[], input?: string): Program {
   return { child, stdout: () => out, stderr: () => err, waitFor, exited };
 }
 
-/** One of the echo programs, run with node and tsx's loader as `npm run` does (without npm). */
+/** One of the echo programs, run as `npm run` runs it (scripts/launch.mjs), without npm. */
 function program(name: "echo-server" | "echo-client", ...args: string[]): Program {
-  return run(process.execPath, ["--import", "tsx", `scripts/${name}.ts`, ...args]);
+  return run(process.execPath, ["scripts/launch.mjs", `scripts/${name}.ts`, ...args]);
 }
 
 /** Starts the echo server on a free port and returns it with that port. */

@@ -15,7 +15,7 @@ const course = ["01_basics", "02_outputs", "03_exercises"].map((name) =>
 function handouts(...args: string[]) {
   return promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", "scripts/handouts.ts", ...args],
+    ["scripts/launch.mjs", "scripts/handouts.ts", ...args],
     {
       cwd: root,
       timeout: 60_000,

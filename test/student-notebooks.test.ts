@@ -13,7 +13,7 @@ const fixtures = path.join(root, "test/fixtures/handouts");
 const run = promisify(execFile);
 
 function studentNotebooks(...args: string[]) {
-  return run(process.execPath, ["--import", "tsx", "scripts/student-notebooks.ts", ...args], {
+  return run(process.execPath, ["scripts/launch.mjs", "scripts/student-notebooks.ts", ...args], {
     cwd: root,
     timeout: 60_000,
   }).then(
