@@ -39,6 +39,13 @@ test("re-executing a stored notebook changes nothing: same outputs, ids, metadat
   expect(run.kernelStartMs).toBeGreaterThan(0);
 });
 
+test("a run's totalMs holds its kernel start and every cell, so at least the 100 ms a cell waits", () => {
+  const run = runs.get("background") as NotebookRun;
+  const cellsMs = run.cellMs.reduce((sum, ms) => sum + ms, 0);
+  expect(run.cellMs[0]).toBeGreaterThanOrEqual(100);
+  expect(run.totalMs).toBeGreaterThanOrEqual((run.kernelStartMs as number) + cellsMs);
+});
+
 test("the stored notebook holds stdout, stderr, display_data, no timing and no execution_count", () => {
   const nb = (runs.get("passing") as NotebookRun).notebook;
   const byId = new Map(nb?.cells.map((cell) => [cell.id, cell]));
