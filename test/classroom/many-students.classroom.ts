@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { projectRoot } from "../../scripts/jupyter/kernelspec";
 import { executeNotebooks, type NotebookRun } from "../../scripts/kernel/execute-notebook";
+import { beforeDeadline } from "../support/deadline";
+import { createClassProgress } from "./class-progress";
 
 const students = Number(process.env.CLASSROOM_STUDENTS ?? 8);
 /** Per cell: generous, since N kernels share two cores. A hung cell still ends the test. */
@@ -50,30 +52,44 @@ describe(`the course run by ${students} students at once`, () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("passes for every student, in every notebook", async () => {
+  it("passes for every student, in every notebook", async ({ task }) => {
     expect(students).toBeGreaterThanOrEqual(8);
     expect(course.length).toBeGreaterThan(0);
     const copies = Array.from({ length: students }, (_, student) => studentCopy(scratch, student));
 
+    const progress = createClassProgress(students, course);
     const started = performance.now();
     // Each student works through the course in order; all students at the same time.
-    const results: NotebookRun[][] = await Promise.all(
-      copies.map((files) =>
+    const everyone: Promise<NotebookRun[][]> = Promise.all(
+      copies.map((files, student) =>
         executeNotebooks(files, {
           jobs: 1,
           check: true,
           timeout: cellTimeoutMs,
           // Eight kernels starting at once on two cores: give each far more than a quiet start needs.
           startTimeout: 180_000,
+          onRun: (run) => progress.finished(student, run),
         }),
       ),
     );
+    // vitest's own timeout names no lesson: a little before it (never, if it has none), fail
+    // naming the runs not finished.
+    const deadlineMs =
+      task.timeout > 0
+        ? Math.max(task.timeout - 60_000, task.timeout * 0.9)
+        : Number.POSITIVE_INFINITY;
+    const results = await beforeDeadline(everyone, deadlineMs, () => {
+      console.log(`classroom: the lessons finished so far\n${progress.lessonTable()}`);
+      return new Error(
+        `classroom: not finished after ${(deadlineMs / 1000).toFixed(0)} s; still running:\n${progress.running().join("\n")}`,
+      );
+    });
     const wallS = ((performance.now() - started) / 1000).toFixed(1);
 
     const runs = results.flat();
     const slowestStartS = Math.max(...runs.map((run) => run.kernelStartMs ?? 0)) / 1000;
     console.log(
-      `classroom: ${runs.length} notebook runs in ${wallS} s; slowest kernel start ${slowestStartS.toFixed(1)} s`,
+      `classroom: ${runs.length} notebook runs in ${wallS} s; slowest kernel start ${slowestStartS.toFixed(1)} s\n${progress.lessonTable()}`,
     );
     const failures = runs
       .filter((run) => run.failure)
