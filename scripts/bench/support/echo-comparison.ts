@@ -92,7 +92,11 @@ export async function compareEcho(
       ],
       notes: [
         `with the helper on both ends (what a notebook runs): ${formatRatio(of("helper", "helper") / baseline)} of raw node:net on both ends; the helper client alone: ${formatRatio(of("helper", "raw") / baseline)}`,
-        ...(python ? [] : [`no ${PYTHON} on this machine: the Python server was not measured`]),
+        ...(python
+          ? [
+              `the raw node:net server against the lecture's Python server (same raw client): ${formatRatio(baseline / of("raw", "python"))}; a server built on node:net, as the helper's is, can be ahead of Python only where this is above 1×`,
+            ]
+          : [`no ${PYTHON} on this machine: the Python server was not measured`]),
       ],
     };
   } finally {
