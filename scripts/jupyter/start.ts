@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import type { JupyterInstall } from "./find-jupyter";
@@ -31,8 +32,13 @@ export interface StartJupyterOptions {
   root?: string;
   /** Extra environment for the server (tests isolate JUPYTER_CONFIG_DIR and friends). */
   env?: NodeJS.ProcessEnv;
-  /** "inherit" shows Jupyter's log in this terminal; "pipe" collects it in `log()`. */
+  /**
+   * "inherit" shows Jupyter's log in this terminal (line by line, without Jupyter's Ctrl-C
+   * advice, see {@link isJupyterCtrlCAdvice}); "pipe" only collects it. Both keep it in `log()`.
+   */
   output?: "inherit" | "pipe";
+  /** Where "inherit" shows the log; default this process's stdout and stderr (tests capture it). */
+  terminal?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
   /** How long to wait for the server to answer; default 120 s (Python starts slowly on a busy machine). */
   readyTimeoutMs?: number;
 }
@@ -49,13 +55,26 @@ export interface RunningJupyter {
   process: ChildProcess;
   /** Settles with the exit code (or the signal's name) once the server has exited. */
   exited: Promise<number | string>;
-  /** What the server printed so far, when started with output "pipe". */
+  /** Everything the server printed so far, stdout and stderr, as it printed it. */
   log(): string;
   /**
    * Stops the server and every kernel it started: SIGTERM (Jupyter then shuts its kernels down),
    * SIGKILL after `graceMs`, and SIGKILL to any kernel still alive. Safe to call twice.
    */
   stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Whether a line of Jupyter's log is its advice "Use Control-C to stop this server and shut down
+ * all kernels (twice to skip confirmation)", which is wrong under `npm start`: one Ctrl-C stops the
+ * server and its kernels, with no question asked (the server's stdin is not a terminal).
+ * `npm start` prints its own line about Ctrl-C instead.
+ *
+ * @example
+ * isJupyterCtrlCAdvice("[I 10:00:00.000 NotebookApp] Use Control-C to stop this server"); // true
+ */
+export function isJupyterCtrlCAdvice(line: string): boolean {
+  return /\bUse Control-C to stop this server\b/.test(line);
 }
 
 /** The port Jupyter users expect. */
@@ -103,12 +122,12 @@ export async function startJupyter(options: StartJupyterOptions): Promise<Runnin
   // Jupyter refuses to run as root without this; containers and CI machines often are root.
   if (process.getuid?.() === 0) args.push("--allow-root");
 
-  const output = options.output ?? "inherit";
   const child = spawn(options.jupyter.command, args, {
     cwd: notebookDir,
     env,
     // stdin not a terminal: Jupyter then stops at the first signal instead of asking "y/n?".
-    stdio: ["ignore", output, output],
+    // Its output comes through us, to keep it in log() and to show it without the Ctrl-C advice.
+    stdio: ["ignore", "pipe", "pipe"],
     // A process group of its own, so a Ctrl-C in the terminal reaches only us and Jupyter gets
     // exactly one signal, from stop(): a second signal during its shutdown aborts the shutdown
     // of its kernels half-way.
@@ -116,12 +135,18 @@ export async function startJupyter(options: StartJupyterOptions): Promise<Runnin
     windowsHide: true,
   });
   let log = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    log += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    log += chunk.toString();
-  });
+  const terminal = options.terminal ?? process;
+  for (const [from, to] of [
+    [child.stdout, terminal.stdout],
+    [child.stderr, terminal.stderr],
+  ] as const) {
+    if (from === null) continue;
+    const lines = createInterface({ input: from, crlfDelay: Number.POSITIVE_INFINITY });
+    lines.on("line", (line) => {
+      log += `${line}\n`;
+      if (options.output !== "pipe" && !isJupyterCtrlCAdvice(line)) to.write(`${line}\n`);
+    });
+  }
   // Detached, the server would outlive a crash of this process: take it along.
   const killOnExit = () => child.kill("SIGTERM");
   process.once("exit", killOnExit);

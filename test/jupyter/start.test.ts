@@ -6,13 +6,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { findJupyter, type JupyterInstall } from "../../scripts/jupyter/find-jupyter";
 import { projectRoot } from "../../scripts/jupyter/kernelspec";
 import { descendantPids, isAlive } from "../../scripts/jupyter/process-tree";
-import { type RunningJupyter, startJupyter } from "../../scripts/jupyter/start";
+import {
+  isJupyterCtrlCAdvice,
+  type RunningJupyter,
+  startJupyter,
+} from "../../scripts/jupyter/start";
 import { JupyterRest, KernelChannels, type SessionModel } from "./server-client";
 
 const jupyter: JupyterInstall | undefined = await findJupyter();
@@ -44,6 +49,11 @@ await closeAll();
 
 describe.skipIf(!jupyter)("npm start's Jupyter server", () => {
   let server: RunningJupyter;
+  // What npm start shows in the terminal of Jupyter's log.
+  let shownText = "";
+  const shown = new PassThrough().on("data", (chunk: Buffer) => {
+    shownText += chunk.toString();
+  });
   let rest: JupyterRest;
   let isolated: string;
   const kernelPids: number[] = [];
@@ -56,7 +66,7 @@ describe.skipIf(!jupyter)("npm start's Jupyter server", () => {
       jupyter: jupyter as JupyterInstall,
       port: 0,
       token: "sockets-course-test-token",
-      output: "pipe",
+      terminal: { stdout: shown, stderr: shown },
       jupyterPath: path.join(isolated, "jupyter-path"),
       env: {
         JUPYTER_CONFIG_DIR: path.join(isolated, "config"),
@@ -78,6 +88,19 @@ describe.skipIf(!jupyter)("npm start's Jupyter server", () => {
 
   it("listens on 127.0.0.1 and prints a URL that carries the token", () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=sockets-course-test-token`);
+  });
+
+  it("shows Jupyter's log in the terminal without its Ctrl-C advice, which npm start replaces", () => {
+    // Jupyter printed the advice (it is in the full log) ...
+    expect(server.log().split("\n").filter(isJupyterCtrlCAdvice)).toHaveLength(1);
+    // ... and everything else reached the terminal, in order, but that line.
+    const expected = server
+      .log()
+      .split("\n")
+      .filter((line) => !isJupyterCtrlCAdvice(line))
+      .join("\n");
+    expect(shownText).toBe(expected);
+    expect(shownText).toContain(`127.0.0.1:${server.port}`);
   });
 
   it("refuses the REST API without the token", async () => {
