@@ -188,20 +188,22 @@ export function hostsOverlap(a: string, b: string): boolean {
 /**
  * The IP address to bind for `host`: an IP address as it is, a name such as "localhost" looked
  * up in the socket's family (so "localhost" is 127.0.0.1 for AF_INET). A name that cannot be
- * resolved rejects with ENOTFOUND and a hint.
+ * resolved rejects with ENOTFOUND and a hint, named after `call`, the lecture's call that looked
+ * it up (Node's "getaddrinfo" stays in the error's `nodeSyscall`).
  *
  * @example
- * await resolveHost("localhost", AF_INET, 12345); // "127.0.0.1"
+ * await resolveHost("localhost", AF_INET, 12345, "listen"); // "127.0.0.1"
  */
 export async function resolveHost(
   host: string,
   family: AddressFamily,
   port: number,
+  call: string,
 ): Promise<string> {
   if (isIP(host) !== 0) return host;
   try {
     return (await lookup(host, { family: family === AF_INET6 ? 6 : 4 })).address;
   } catch (err) {
-    throw toSocketError(err, "getaddrinfo", host, port);
+    throw toSocketError(err, call, host, port);
   }
 }

@@ -86,7 +86,10 @@ export class Connection {
   readonly queue: ReceiveQueue;
   readonly local: Address;
   readonly remote: Address;
-  /** The connection's error (ECONNRESET, ...), reported by the next recv or send. */
+  /**
+   * The connection's error (ECONNRESET, ...), named "recv" as the next recv reports it; send
+   * reports it named "send" (see {@link Connection.sendError}).
+   */
   failure: Error | undefined;
 
   constructor(arrival: Arrival) {
@@ -113,6 +116,16 @@ export class Connection {
     return !this.raw.destroyed && !this.raw.writableEnded;
   }
 
+  /**
+   * What send reports on a connection that can no longer send: the connection's error named
+   * after send, or EPIPE when it just ended.
+   */
+  sendError(): Error {
+    return this.failure
+      ? toSocketError(this.failure, "send")
+      : systemError("EPIPE", "send", ...this.remote);
+  }
+
   /** Resolves once the system has taken all of `bytes`; `closedError` if close came first. */
   write(bytes: Buffer, closedError: () => Error | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -125,7 +138,7 @@ export class Connection {
         reject(
           closedError() ??
             (code === "ERR_STREAM_DESTROYED"
-              ? (this.failure ?? systemError("EPIPE", "send", ...this.remote))
+              ? this.sendError()
               : toSocketError(err, "send", ...this.remote)),
         );
       });

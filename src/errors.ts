@@ -1,7 +1,8 @@
 /**
  * Errors a learner can act on. A {@link SocketError} is what the operating system said (Node's
- * `code`, `syscall`, `address`, `port`, `errno` kept as they are) plus a `hint` in plain words; a
- * {@link SocketUsageError} is a mistake in how the helper was called, with a code of its own.
+ * `code`, `address`, `port`, `errno` kept as they are), named after the lecture's call that
+ * failed (`send`, not Node's `write`), plus a `hint` in plain words; a {@link SocketUsageError}
+ * is a mistake in how the helper was called, with a code of its own.
  */
 import { constants } from "node:os";
 import { getSystemErrorMap } from "node:util";
@@ -36,23 +37,35 @@ interface NodeSystemError extends Error {
 }
 
 /**
- * The operating system refused a socket operation. Keeps Node's `code` ("ECONNREFUSED"),
- * `syscall` ("connect"), `address`, `port` and `errno`; `cause` is Node's original error; `hint`
- * says in plain words what it usually means and what to do.
+ * The operating system refused a socket operation. `syscall` and the start of the message name
+ * the call the student made ("send EPIPE ...", "recv ECONNRESET ..."), even where Node names
+ * the system call under it ("write", "read"); Node's name stays in `nodeSyscall`. Keeps Node's
+ * `code` ("ECONNREFUSED"), `address`, `port` and `errno` as Node gave them; `cause` is Node's
+ * original error, untouched; `hint` says in plain words what it usually means and what to do.
  *
  * @example
  * try {
  *   await socket(AF_INET, SOCK_STREAM).connect(["127.0.0.1", 1]);
  * } catch (err) {
- *   if (err instanceof SocketError) console.log(err.code, err.hint);
+ *   if (err instanceof SocketError) console.log(err.syscall, err.code, err.hint);
  * }
+ * // A send to a server that has gone: syscall "send", code "EPIPE", nodeSyscall "write".
  */
 export class SocketError extends Error {
   override name = "SocketError";
   /** The system's error code, e.g. "ECONNREFUSED". */
   readonly code: string;
-  /** The system call that failed, e.g. "connect", "listen", "bind". */
+  /**
+   * The lecture's call that failed, as the student wrote it: "connect", "listen", "bind",
+   * "accept", "send", "recv", "shutdown", "sendto", "recvfrom".
+   */
   readonly syscall: string;
+  /**
+   * The system call as Node named it in `cause` ("write" for a failed send, "read" for a recv,
+   * "bind" for a connect from a bound address), or undefined when Node named none. Often the
+   * same as `syscall`.
+   */
+  readonly nodeSyscall: string | undefined;
   /** The host involved, when there is one. */
   readonly address: string | undefined;
   /** The port involved, when there is one. */
@@ -65,9 +78,12 @@ export class SocketError extends Error {
   constructor(cause: Error, fields: SocketErrorFields) {
     const where = describeTarget(fields.address, fields.port);
     const head = `${fields.syscall} ${fields.code}${where ? ` ${where}` : ""}`;
-    super(fields.hint ? `${head}: ${fields.hint}` : cause.message, { cause });
+    super(fields.hint ? `${head}: ${fields.hint}` : renamed(cause.message, fields, head), {
+      cause,
+    });
     this.code = fields.code;
     this.syscall = fields.syscall;
+    this.nodeSyscall = fields.nodeSyscall;
     this.address = fields.address;
     this.port = fields.port;
     this.errno = fields.errno;
@@ -75,15 +91,25 @@ export class SocketError extends Error {
   }
 }
 
+/** Node's own message with the student's call in front instead of Node's system call. */
+function renamed(message: string, fields: SocketErrorFields, head: string): string {
+  const node = fields.nodeSyscall;
+  if (node === undefined || node === fields.syscall) return message;
+  return message.startsWith(`${node} `) ? `${fields.syscall}${message.slice(node.length)}` : head;
+}
+
 /**
  * The fields of a {@link SocketError}.
  *
  * @example
- * new SocketError(nodeError, { code: "ECONNREFUSED", syscall: "connect", hint: "start the server first" });
+ * new SocketError(nodeError, { code: "EPIPE", syscall: "send", nodeSyscall: "write", hint: "" });
  */
 export interface SocketErrorFields {
   code: string;
+  /** The lecture's call that failed. */
   syscall: string;
+  /** The system call Node's error names, when it names one. */
+  nodeSyscall?: string;
   address?: string;
   port?: number;
   errno?: number;
@@ -131,6 +157,8 @@ function describeTarget(address: string | undefined, port: number | undefined): 
 
 /**
  * The plain-words hint for a system error code, or "" when we have nothing useful to add.
+ * `syscall` is the system call that failed as Node names it: EADDRNOTAVAIL from "connect" (no
+ * local port left) means something else than from "bind" or "listen" (not this machine's address).
  *
  * @example
  * hintFor("ECONNREFUSED", "connect", "127.0.0.1", 4000);
@@ -173,8 +201,12 @@ export function hintFor(code: string, syscall: string, address?: string, port?: 
 
 /**
  * Wraps an error from Node (a system error with `code` and `syscall`) into a {@link SocketError}
- * with a hint; returns usage errors and errors it does not recognise unchanged.
- * `syscall`, `address` and `port` fill in what Node's error lacks.
+ * with a hint, named after `syscall`, the lecture's call that failed: Node's own name for the
+ * system call ("write", "read", "getaddrinfo") is kept in `nodeSyscall` and in `cause`. Without
+ * `syscall`, Node's name is used. `address` and `port` fill in what Node's error lacks. A
+ * SocketError that another call reported first (the reset a recv saw, met again by send) comes
+ * back named after `syscall`, with the same cause and fields. Usage errors and errors it does
+ * not recognise are returned unchanged.
  *
  * @example
  * server.on("error", (err) => reject(toSocketError(err, "listen", "127.0.0.1", 4000)));
@@ -185,20 +217,38 @@ export function toSocketError(
   address?: string,
   port?: number,
 ): Error {
-  if (err instanceof SocketError || err instanceof SocketUsageError) return err;
+  if (err instanceof SocketError) return reportedBy(err, syscall);
+  if (err instanceof SocketUsageError) return err;
   if (!(err instanceof Error)) return new Error(String(err));
   const e = err as NodeSystemError;
   if (typeof e.code !== "string" || !/^E[A-Z0-9]+$/.test(e.code)) return err;
   const fields = {
     code: e.code,
-    syscall: e.syscall ?? syscall ?? "socket",
+    syscall: syscall ?? e.syscall ?? "socket",
+    nodeSyscall: e.syscall,
     address: e.address ?? e.hostname ?? address,
     port: e.port ?? port,
     errno: e.errno,
   };
+  // The hint follows the system call that really failed: on a connect from a bound address,
+  // EADDRNOTAVAIL is Node's "bind" (not an address of this machine), not its "connect".
+  const system = fields.nodeSyscall ?? fields.syscall;
   return new SocketError(err, {
     ...fields,
-    hint: hintFor(fields.code, fields.syscall, fields.address, fields.port),
+    hint: hintFor(fields.code, system, fields.address, fields.port),
+  });
+}
+
+function reportedBy(err: SocketError, syscall: string | undefined): SocketError {
+  if (syscall === undefined || syscall === err.syscall) return err;
+  return new SocketError(err.cause as Error, {
+    code: err.code,
+    syscall,
+    nodeSyscall: err.nodeSyscall,
+    address: err.address,
+    port: err.port,
+    errno: err.errno,
+    hint: err.hint,
   });
 }
 

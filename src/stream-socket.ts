@@ -117,7 +117,12 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     this.opening = "listen";
     track(this);
     try {
-      const ip = await resolveHost(host === "" ? anyHost(this.family) : host, this.family, port);
+      const ip = await resolveHost(
+        host === "" ? anyHost(this.family) : host,
+        this.family,
+        port,
+        "listen",
+      );
       await releasePort("tcp", ip, port);
       this.usable("listen");
       const systemBacklog = Math.max(backlog, SYSTEM_BACKLOG);
@@ -230,7 +235,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     const bytes = asBytes(data, "send");
     const conn = this.connection("send");
     if (this.writeShut) throw systemError("EPIPE", "send", ...this.peer());
-    if (!conn.writable) throw conn.failure ?? systemError("EPIPE", "send", ...this.peer());
+    if (!conn.writable) throw conn.sendError();
     if (bytes.length === 0) return 0;
     await conn.write(bytes, () =>
       this.state === "closed" ? misuse.closedBeforeSent() : undefined,

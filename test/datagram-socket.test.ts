@@ -139,12 +139,18 @@ describe("sendto and recvfrom", () => {
     expect(host).toBe("::1");
   });
 
-  test("a datagram too large for UDP rejects with EMSGSIZE", async () => {
+  test("a datagram too large for UDP rejects with EMSGSIZE, named sendto (Node's send kept in nodeSyscall)", async () => {
     const { client, to } = await boundPair();
-    await expect(client.sendto(Buffer.alloc(70_000), to)).rejects.toMatchObject({
+    const err = await client.sendto(Buffer.alloc(70_000), to).catch((e) => e);
+    expect(err).toMatchObject({
+      name: "SocketError",
       code: "EMSGSIZE",
+      syscall: "sendto",
+      nodeSyscall: "send",
       hint: expect.stringMatching(/65,507/),
     });
+    expect(err.message).toMatch(/^sendto EMSGSIZE /);
+    expect(err.cause).toMatchObject({ code: "EMSGSIZE", syscall: "send" });
   });
 });
 

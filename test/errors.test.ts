@@ -30,6 +30,7 @@ describe("SocketError", () => {
       port: 4000,
     });
     expect(err.cause).toBe(nodeError);
+    expect(err.nodeSyscall).toBe("connect");
   });
 
   test("says what the error means after the system's words", () => {
@@ -39,20 +40,72 @@ describe("SocketError", () => {
     );
   });
 
-  test("fills in the syscall, address and port Node's error lacks", () => {
+  test("names the call the student made, not Node's, and keeps Node's in nodeSyscall and cause", () => {
+    const nodeError = Object.assign(new Error("write EPIPE"), {
+      code: "EPIPE",
+      errno: -32,
+      syscall: "write",
+    });
+    const err = toSocketError(nodeError, "send", "127.0.0.1", 4000) as SocketError;
+    expect(err).toMatchObject({ code: "EPIPE", errno: -32, syscall: "send", nodeSyscall: "write" });
+    expect(err.message).toMatch(
+      /^send EPIPE 127\.0\.0\.1:4000: the connection is closed for sending/,
+    );
+    expect(err.cause).toBe(nodeError);
+    expect(nodeError).toMatchObject({ syscall: "write", message: "write EPIPE" });
+  });
+
+  test("fills in the address and port Node's error lacks", () => {
     const nodeError = Object.assign(new Error("read ECONNRESET"), {
       code: "ECONNRESET",
       syscall: "read",
     });
     const err = toSocketError(nodeError, "recv", "127.0.0.1", 4000) as SocketError;
-    expect(err).toMatchObject({ syscall: "read", address: "127.0.0.1", port: 4000 });
-    expect(err.message).toMatch(/^read ECONNRESET 127\.0\.0\.1:4000: the other side reset/);
+    expect(err).toMatchObject({
+      syscall: "recv",
+      nodeSyscall: "read",
+      address: "127.0.0.1",
+      port: 4000,
+    });
+    expect(err.message).toMatch(/^recv ECONNRESET 127\.0\.0\.1:4000: the other side reset/);
+  });
+
+  test("keeps the address and port Node gave over the ones the call fills in", () => {
+    const nodeError = Object.assign(new Error("bind EADDRINUSE 127.0.0.1:5000"), {
+      code: "EADDRINUSE",
+      syscall: "bind",
+      address: "127.0.0.1",
+      port: 5000,
+    });
+    const err = toSocketError(nodeError, "connect", "127.0.0.1", 4000) as SocketError;
+    expect(err).toMatchObject({ syscall: "connect", address: "127.0.0.1", port: 5000 });
   });
 
   test("keeps Node's own message when it has no hint to add", () => {
     const err = systemError("ENOBUFS", "send");
     expect(err.hint).toBe("");
     expect(err.message).toMatch(/^send ENOBUFS: /);
+  });
+
+  test("puts the student's call in front of Node's own message when it has no hint to add", () => {
+    const nodeError = Object.assign(new Error("write ENOBUFS: no buffer space available"), {
+      code: "ENOBUFS",
+      syscall: "write",
+    });
+    const err = toSocketError(nodeError, "send") as SocketError;
+    expect(err.hint).toBe("");
+    expect(err.message).toBe("send ENOBUFS: no buffer space available");
+  });
+
+  test("the hint follows Node's system call: EADDRNOTAVAIL of a connect's bind is about the address", () => {
+    const nodeError = Object.assign(new Error("bind EADDRNOTAVAIL 203.0.113.1"), {
+      code: "EADDRNOTAVAIL",
+      syscall: "bind",
+      address: "203.0.113.1",
+    });
+    const err = toSocketError(nodeError, "connect") as SocketError;
+    expect(err.syscall).toBe("connect");
+    expect(err.hint).toMatch(/203\.0\.113\.1 is not an address of this machine/);
   });
 });
 
@@ -132,6 +185,35 @@ describe("toSocketError", () => {
 
   test("turns a thrown non-Error into an Error", () => {
     expect(toSocketError("boom")).toBeInstanceOf(Error);
+  });
+
+  test("names a SocketError that recv reported after send when send meets it, same cause and fields", () => {
+    const nodeError = Object.assign(new Error("read ECONNRESET"), {
+      code: "ECONNRESET",
+      errno: -104,
+      syscall: "read",
+    });
+    const seenByRecv = toSocketError(nodeError, "recv", "127.0.0.1", 4000) as SocketError;
+    const seenBySend = toSocketError(seenByRecv, "send") as SocketError;
+    expect(seenBySend).toBeInstanceOf(SocketError);
+    expect(seenBySend).toMatchObject({
+      code: "ECONNRESET",
+      errno: -104,
+      syscall: "send",
+      nodeSyscall: "read",
+      address: "127.0.0.1",
+      port: 4000,
+      hint: seenByRecv.hint,
+    });
+    expect(seenBySend.message).toMatch(/^send ECONNRESET 127\.0\.0\.1:4000: the other side reset/);
+    expect(seenBySend.cause).toBe(nodeError);
+    expect(seenByRecv.syscall).toBe("recv");
+  });
+
+  test("returns a SocketError unchanged for the call that reported it, or with no call named", () => {
+    const err = systemError("ECONNRESET", "recv", "127.0.0.1", 4000);
+    expect(toSocketError(err, "recv")).toBe(err);
+    expect(toSocketError(err)).toBe(err);
   });
 });
 

@@ -80,18 +80,74 @@ describe("system errors", () => {
     });
   });
 
-  test("recv rejects with ECONNRESET when the peer resets the connection, and so does send", async () => {
+  test("recv rejects with ECONNRESET named recv when the peer resets the connection, and send with the same reset named send", async () => {
     const peer = await foreignServer((s) => s.once("data", () => s.resetAndDestroy()));
+    const port = portOf(peer);
     const client = socket();
-    await client.connect(["127.0.0.1", portOf(peer)]);
+    await client.connect(["127.0.0.1", port]);
     await client.send(Buffer.from("hello?"));
     const err = await client.recv(10).catch((e) => e);
     expect(err).toMatchObject({
       name: "SocketError",
       code: "ECONNRESET",
+      syscall: "recv",
+      nodeSyscall: "read",
       hint: expect.stringMatching(/reset/),
     });
-    await expect(client.send(Buffer.from("again"))).rejects.toBe(err);
+    expect(err.message).toMatch(/^recv ECONNRESET 127\.0\.0\.1:\d+: the other side reset/);
+    expect(err.cause).toMatchObject({ code: "ECONNRESET", syscall: "read" });
+    const sendErr = await client.send(Buffer.from("again")).catch((e) => e);
+    expect(sendErr).toBeInstanceOf(SocketError);
+    expect(sendErr).toMatchObject({
+      code: "ECONNRESET",
+      errno: err.errno,
+      syscall: "send",
+      nodeSyscall: "read",
+      address: err.address,
+      port: err.port,
+      hint: err.hint,
+    });
+    expect(sendErr.message).toMatch(/^send ECONNRESET 127\.0\.0\.1:\d+: the other side reset/);
+    expect(sendErr.cause).toBe(err.cause);
+    peer.close();
+  });
+
+  test("send to a peer that has closed fails named send (not Node's write), with the code Node reported", async () => {
+    const peer = await foreignServer((s) => s.destroy());
+    const port = portOf(peer);
+    const client = socket();
+    await client.connect(["127.0.0.1", port]);
+    // The peer's FIN is here: from now on its system answers what we send with a reset.
+    expect((await client.recv(10)).length).toBe(0);
+    let err: unknown;
+    for (let attempt = 0; attempt < 100 && err === undefined; attempt++) {
+      err = await client.send(Buffer.alloc(1024)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    }
+    expect(err).toBeInstanceOf(SocketError);
+    const failed = err as SocketError;
+    expect(["EPIPE", "ECONNRESET"]).toContain(failed.code);
+    expect(failed).toMatchObject({
+      syscall: "send",
+      nodeSyscall: "write",
+      address: "127.0.0.1",
+      port,
+    });
+    expect(failed.message).toMatch(new RegExp(`^send ${failed.code} 127\\.0\\.0\\.1:${port}: `));
+    expect(failed.hint).toMatch(
+      failed.code === "EPIPE" ? /closed for sending/ : /reset the connection/,
+    );
+    const nodeError = failed.cause as Error & { code?: string; errno?: number; syscall?: string };
+    expect(nodeError).toMatchObject({ code: failed.code, errno: failed.errno, syscall: "write" });
+    expect(nodeError.message).toMatch(new RegExp(`^write ${failed.code}`));
+    // Sending again reports the same failure, still named send.
+    await expect(client.send(Buffer.from("again"))).rejects.toMatchObject({
+      code: failed.code,
+      syscall: "send",
+      cause: nodeError,
+    });
     peer.close();
   });
 
