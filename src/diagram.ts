@@ -89,7 +89,8 @@ const COLOURS = {
  *   receiving ends flat on the other lane.
  * - A dashed "end of stream" arrow goes from a `close` or `shutdown` to the peer's `recv` that
  *   returned no bytes.
- * - `listen`, `accept`, `connect`, `shutdown` and `close` are labelled boxes on their lane.
+ * - `listen`, `accept`, `connect`, `shutdown` and `close` are labelled boxes on their lane, or
+ *   beside it, tied to it by a short line, where an arrow would otherwise run under the box.
  *
  * The SVG has a white background of its own (readable on light and dark pages), `width`,
  * `height` and a `viewBox`, and a `<title>` for screen readers. Every piece of text from the
@@ -131,17 +132,33 @@ export function sequenceDiagram(
     widest(lanes.map((l) => l.label)) + 40,
     widest(arrows.map((a) => a.label)) + 40,
   );
-  // recv labels hang beside their lane, outwards: room for them beyond the first and last lane.
-  const overhang = Math.max(0, widest(stepLabels) + 14 - laneWidth / 2);
-  const gutter = (showTimes ? 80 : 20) + overhang;
   const headHeight = 54;
   const top = headHeight + 20;
+  const yOf = (p: Placed) => top + p.row * rowHeight + rowHeight / 2;
+  // Lanes first at their places relative to the first one: the marks are placed clear of the
+  // arrows, and where they then hang beside the outer lanes decides the margins.
   lanes.forEach((lane, i) => {
-    lane.x = gutter + laneWidth / 2 + i * laneWidth;
+    lane.x = laneWidth / 2 + i * laneWidth;
   });
+  const boxes = placeMarks(
+    marks,
+    arrows.map((a) => arrowShape(a, yOf, lanesOpposite(a, lanes))),
+    yOf,
+  );
+  const first = lanes[0]?.x ?? 0;
+  const last = lanes[lanes.length - 1]?.x ?? 0;
+  const beyond = [...boxes].map(([p, box]) =>
+    Math.max(
+      first - laneWidth / 2 - (p.lane.x + box.dx),
+      p.lane.x + box.dx + box.width - (last + laneWidth / 2),
+    ),
+  );
+  // recv labels hang beside their lane, outwards: room for them beyond the first and last lane.
+  const overhang = Math.max(0, widest(stepLabels) + 14 - laneWidth / 2, ...beyond);
+  const gutter = (showTimes ? 80 : 20) + overhang;
+  for (const lane of lanes) lane.x += gutter;
   const width = Math.max(gutter + lanes.length * laneWidth + overhang + 20, 320);
   const height = top + Math.max(placed.length, 1) * rowHeight + 20;
-  const yOf = (p: Placed) => top + p.row * rowHeight + rowHeight / 2;
 
   const title = options.title ?? summary(lanes, arrows);
   const out: string[] = [];
@@ -181,7 +198,8 @@ export function sequenceDiagram(
     }
   }
 
-  for (const arrow of arrows) out.push(drawArrow(arrow, yOf, lanesOpposite(arrow, lanes)));
+  for (const arrow of arrows)
+    out.push(drawArrow(arrowShape(arrow, yOf, lanesOpposite(arrow, lanes))));
 
   for (const p of placed) {
     const label = markLabel(p);
@@ -200,12 +218,21 @@ export function sequenceDiagram(
       }
       continue;
     }
-    if (label === undefined) continue;
-    const w = label.length * CHAR_WIDTH + 12;
+    const box = boxes.get(p);
+    if (label === undefined || box === undefined) continue;
+    const x = p.lane.x + box.dx;
+    // A box moved beside its lane keeps a short line to it, to show whose step it is.
+    const tie =
+      box.side === "left"
+        ? `<line x1="${round(x + box.width)}" y1="${y}" x2="${p.lane.x}" y2="${y}" stroke="${COLOURS.text}"/>`
+        : box.side === "right"
+          ? `<line x1="${p.lane.x}" y1="${y}" x2="${round(x)}" y2="${y}" stroke="${COLOURS.text}"/>`
+          : "";
     out.push(
-      `<g class="mark mark-${p.event.kind}">`,
-      `<rect x="${p.lane.x - w / 2}" y="${y - 10}" width="${w}" height="20" rx="3" fill="${COLOURS.background}" stroke="${COLOURS.text}"/>`,
-      `<text x="${p.lane.x}" y="${y + 4}" text-anchor="middle" fill="${COLOURS.text}">${escapeXml(label)}</text>`,
+      `<g class="mark mark-${p.event.kind} mark-${box.side}">`,
+      ...(tie === "" ? [] : [tie]),
+      `<rect x="${round(x)}" y="${y - 10}" width="${round(box.width)}" height="20" rx="3" fill="${COLOURS.background}" stroke="${COLOURS.text}"/>`,
+      `<text x="${round(x + box.width / 2)}" y="${y + 4}" text-anchor="middle" fill="${COLOURS.text}">${escapeXml(label)}</text>`,
       "</g>",
     );
   }
@@ -439,20 +466,55 @@ function lanesOpposite(arrow: Arrow, lanes: Lane[]): Lane | undefined {
   return lanes.find((l) => l.key === `server ${p.server}`);
 }
 
-function drawArrow(arrow: Arrow, yOf: (p: Placed) => number, target: Lane | undefined): string {
-  if (target === undefined) return "";
+/** Where an arrow is drawn: its line (ending short of the lane) and its label's box. */
+interface ArrowShape {
+  arrow: Arrow;
+  x1: number;
+  y1: number;
+  /** The tip, a few pixels short of the target lane so the step's dot does not hide it. */
+  x2: number;
+  y2: number;
+  /** Which way the arrow goes: its label starts at its tail and runs that way. */
+  rightward: boolean;
+  /** The label's baseline start (its text-anchor end when leftward). */
+  lx: number;
+  ly: number;
+}
+
+function arrowShape(
+  arrow: Arrow,
+  yOf: (p: Placed) => number,
+  target: Lane | undefined,
+): ArrowShape | undefined {
+  if (target === undefined) return undefined;
   const x1 = arrow.from.lane.x;
   const y1 = yOf(arrow.from);
-  const x2 = target.x;
-  const y2 = arrow.to !== undefined ? yOf(arrow.to) : y1;
+  const tx = target.x;
+  const ty = arrow.to !== undefined ? yOf(arrow.to) : y1;
+  const len = Math.hypot(tx - x1, ty - y1) || 1;
+  const rightward = tx >= x1;
+  // The label sits just above the arrow's start: every send has a row of its own, so labels of
+  // arrows that converge on one recv never overlap.
+  return {
+    arrow,
+    x1,
+    y1,
+    x2: tx - ((tx - x1) / len) * 4,
+    y2: ty - ((ty - y1) / len) * 4,
+    rightward,
+    lx: x1 + (rightward ? 10 : -10),
+    ly: y1 - 7,
+  };
+}
+
+function drawArrow(shape: ArrowShape | undefined): string {
+  if (shape === undefined) return "";
+  const { arrow, x1, y1, x2: ex, y2: ey, rightward, lx, ly } = shape;
   const colour =
     arrow.kind === "fin" ? COLOURS.fin : arrow.toServer ? COLOURS.toServer : COLOURS.toClient;
-  // Stop short of the lane so the arrowhead is not hidden under the step's dot.
-  const len = Math.hypot(x2 - x1, y2 - y1) || 1;
-  const ux = (x2 - x1) / len;
-  const uy = (y2 - y1) / len;
-  const ex = x2 - ux * 4;
-  const ey = y2 - uy * 4;
+  const len = Math.hypot(ex - x1, ey - y1) || 1;
+  const ux = (ex - x1) / len;
+  const uy = (ey - y1) / len;
   const head = [
     [ex, ey],
     [ex - ux * 9 - uy * 4, ey - uy * 9 + ux * 4],
@@ -460,11 +522,6 @@ function drawArrow(arrow: Arrow, yOf: (p: Placed) => number, target: Lane | unde
   ]
     .map(([x, y]) => `${round(x)},${round(y)}`)
     .join(" ");
-  // The label sits just above the arrow's start: every send has a row of its own, so labels of
-  // arrows that converge on one recv never overlap.
-  const rightward = x2 >= x1;
-  const lx = x1 + (rightward ? 10 : -10);
-  const ly = y1 - 7;
   const dashed = arrow.kind === "fin" ? ' stroke-dasharray="6 4"' : "";
   const delivered = arrow.to !== undefined ? "delivered" : "unmatched";
   return [
@@ -481,6 +538,108 @@ function drawArrow(arrow: Arrow, yOf: (p: Placed) => number, target: Lane | unde
   ]
     .filter((line) => line !== "")
     .join("\n");
+}
+
+/** Where a mark's box goes: on its lane, or beside it (then `dx` is from the lane to its left edge). */
+interface MarkBox {
+  side: "centre" | "left" | "right";
+  dx: number;
+  width: number;
+}
+
+/**
+ * A mark's box is centred on its lane unless an arrow would run under it: an echo server's close
+ * comes right after its send, whose arrow is still leaving the lane. Then the box goes beside the
+ * lane, on the side its recv labels use first, where the fewest arrows pass. Arrows that start or
+ * end at the mark itself (a close's end of stream) do not count.
+ */
+function placeMarks(
+  marks: Placed[],
+  shapes: (ArrowShape | undefined)[],
+  yOf: (p: Placed) => number,
+): Map<Placed, MarkBox> {
+  const boxes = new Map<Placed, MarkBox>();
+  for (const p of marks) {
+    const label = markLabel(p);
+    if (label === undefined) continue;
+    const width = label.length * CHAR_WIDTH + 12;
+    const y = yOf(p);
+    const centre: MarkBox = { side: "centre", dx: -width / 2, width };
+    const left: MarkBox = { side: "left", dx: -MARK_GAP - width, width };
+    const right: MarkBox = { side: "right", dx: MARK_GAP, width };
+    const choices = p.lane.role === "server" ? [centre, left, right] : [centre, right, left];
+    const others = shapes.filter(
+      (s): s is ArrowShape => s !== undefined && s.arrow.from !== p && s.arrow.to !== p,
+    );
+    let best = centre;
+    let fewest = Number.POSITIVE_INFINITY;
+    for (const box of choices) {
+      const area = {
+        left: p.lane.x + box.dx,
+        right: p.lane.x + box.dx + width,
+        top: y - 10,
+        bottom: y + 10,
+      };
+      const crossing = others.filter((s) => arrowCrosses(s, area)).length;
+      if (crossing < fewest) [best, fewest] = [box, crossing];
+      if (crossing === 0) break;
+    }
+    boxes.set(p, best);
+  }
+  return boxes;
+}
+
+/** Space between a lane and a mark's box moved beside it. */
+const MARK_GAP = 12;
+
+interface Area {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** Whether an arrow's line or its label runs through `area`. */
+function arrowCrosses(shape: ArrowShape, area: Area): boolean {
+  if (segmentCrosses(shape.x1, shape.y1, shape.x2, shape.y2, area)) return true;
+  if (shape.arrow.kind !== "data") return false;
+  const w = shape.arrow.label.length * CHAR_WIDTH;
+  const label = {
+    left: shape.rightward ? shape.lx : shape.lx - w,
+    right: shape.rightward ? shape.lx + w : shape.lx,
+    top: shape.ly - FONT_SIZE,
+    bottom: shape.ly + 3,
+  };
+  return (
+    label.left < area.right &&
+    label.right > area.left &&
+    label.top < area.bottom &&
+    label.bottom > area.top
+  );
+}
+
+/** Whether the segment from (x1, y1) to (x2, y2) passes through `area` (Liang-Barsky clipping). */
+function segmentCrosses(x1: number, y1: number, x2: number, y2: number, area: Area): boolean {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  let t0 = 0;
+  let t1 = 1;
+  for (const [p, q] of [
+    [-dx, x1 - area.left],
+    [dx, area.right - x1],
+    [-dy, y1 - area.top],
+    [dy, area.bottom - y1],
+  ]) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
 }
 
 function summary(lanes: Lane[], arrows: Arrow[]): string {

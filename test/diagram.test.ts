@@ -51,6 +51,47 @@ const echo = session(
   { side: "server", kind: "close", socketId: 1 },
 );
 
+/** The rectangle of each labelled mark (listen, accept, connect, close...), with its text. */
+function markBoxes(doc: Document) {
+  return [...doc.querySelectorAll("g.mark")].map((g) => {
+    const rect = g.querySelector("rect") as Element;
+    const n = (name: string) => Number(rect.getAttribute(name));
+    return {
+      text: g.querySelector("text")?.textContent ?? "",
+      x: n("x"),
+      y: n("y"),
+      right: n("x") + n("width"),
+      bottom: n("y") + n("height"),
+    };
+  });
+}
+
+/**
+ * The arrows whose line passes through a mark's box, sampled every half pixel along the line.
+ * An arrow that starts or ends inside the box belongs to that mark (a close's end of stream).
+ */
+function arrowsThroughMarks(doc: Document): string[] {
+  const hits: string[] = [];
+  for (const line of doc.querySelectorAll("g.arrow > line")) {
+    const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((a) => Number(line.getAttribute(a)));
+    const steps = Math.ceil(Math.hypot(x2 - x1, y2 - y1) * 2);
+    for (const box of markBoxes(doc)) {
+      const inside = (x: number, y: number) =>
+        x > box.x && x < box.right && y > box.y && y < box.bottom;
+      if (inside(x1, y1) || inside(x2, y2)) continue;
+      for (let i = 0; i <= steps; i++) {
+        if (inside(x1 + ((x2 - x1) * i) / steps, y1 + ((y2 - y1) * i) / steps)) {
+          hits.push(
+            `${line.parentElement?.querySelector("title")?.textContent} through "${box.text}"`,
+          );
+          break;
+        }
+      }
+    }
+  }
+  return hits;
+}
+
 describe("sequenceDiagram", () => {
   test("the SVG is well-formed XML with an svg root element", () => {
     const doc = parse(sequenceDiagram(echo));
@@ -118,6 +159,13 @@ describe("sequenceDiagram", () => {
       "close",
       "close listener",
     ]);
+  });
+
+  test("a close right after a send does not cover that send's arrow", () => {
+    // The echo server sends and closes at once: its close box sat on the arrow's first pixels.
+    const doc = parse(sequenceDiagram(echo));
+    expect(markBoxes(doc).map((b) => b.text)).toContain("close (127.0.0.1:50001)");
+    expect(arrowsThroughMarks(doc)).toEqual([]);
   });
 
   test("the server's close is drawn as an end of stream reaching the client's empty recv", () => {
@@ -346,6 +394,11 @@ describe("sequenceDiagram of a real session on loopback", () => {
       '7 bytes "hello 1"',
     ]);
     expect(doc.querySelectorAll("g.arrow.data")).toHaveLength(4);
+  });
+
+  test("no mark's box lies on an arrow", async () => {
+    const { events } = await twoClients();
+    expect(arrowsThroughMarks(parse(sequenceDiagram(events)))).toEqual([]);
   });
 
   test("every step of the session is drawn: marks, recv dots and ends of stream", async () => {
