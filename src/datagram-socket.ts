@@ -7,11 +7,12 @@ import { isIPv4 } from "node:net";
 import { inspect } from "node:util";
 
 import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } from "./address";
-import { asBytes } from "./bytes";
+import { asBytes, preview } from "./bytes";
 import { type AddressFamily, AF_INET, AF_INET6, SOCK_DGRAM } from "./constants";
 import { Endpoint } from "./endpoint";
 import { formatAddress, toSocketError } from "./errors";
 import { checkSize, misuse } from "./misuse";
+import { isRecording, recordEvent, type Side, type TraceKind } from "./trace";
 import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
 import { handlesClosed, type TimeoutOption, timeoutError, validateTimeout, waitFor } from "./wait";
 
@@ -53,6 +54,9 @@ interface Waiter {
  * new datagrams are dropped (drop-newest), as the system drops them when a socket's receive
  * buffer is full: UDP does not promise delivery. `droppedDatagrams` counts them.
  *
+ * While a recording runs (`startRecording`), bind, sendto (with the destination), recvfrom (with
+ * the sender) and close are recorded, and `sequenceDiagram` draws each datagram as one arrow.
+ *
  * @example
  * const server = socket(AF_INET, SOCK_DGRAM);
  * await server.bind(["127.0.0.1", 0]);
@@ -72,6 +76,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   private failure: Error | undefined;
   private readonly maxDatagrams: number;
   private readonly maxBytes: number;
+  /** For the trace: a socket that binds itself is a server, one bound by its first sendto a client. */
+  private side: Side = "client";
 
   /** @param family AF_INET (the default) or AF_INET6. */
   constructor(family: AddressFamily = AF_INET, options: DatagramQueueOptions = {}) {
@@ -102,6 +108,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const [host, port] = parseAddress(address, this.family, "bind");
     this.binding = this.bindTo(host === "" ? anyHost(this.family) : host, port);
     await this.binding;
+    this.side = "server";
+    this.trace("bind");
   }
 
   private async bindTo(host: string, port: number): Promise<void> {
@@ -174,11 +182,13 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     await this.binding;
     const sock = this.usableSocket("sendto");
     const target = host === "" ? defaultHost(this.family) : host;
-    return new Promise<number>((resolve, reject) => {
-      sock.send(bytes, port, target, (err, sent) =>
-        err ? reject(toSocketError(err, "sendto", host, port)) : resolve(sent),
+    const sent = await new Promise<number>((resolve, reject) => {
+      sock.send(bytes, port, target, (err, n) =>
+        err ? reject(toSocketError(err, "sendto", host, port)) : resolve(n),
       );
     });
+    this.trace("sendto", bytes, target, port);
+    return sent;
   }
 
   /**
@@ -200,7 +210,9 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     if (d) this.queuedBytes -= d.data.length;
     else if (this.failure) throw this.failure;
     else d = await this.nextDatagram(timeout);
-    return [d.data.length > max ? d.data.subarray(0, max) : d.data, [d.from[0], d.from[1]]];
+    const data = d.data.length > max ? d.data.subarray(0, max) : d.data;
+    this.trace("recvfrom", data, d.from[0], d.from[1]);
+    return [data, [d.from[0], d.from[1]]];
   }
 
   private nextDatagram(timeout: number | undefined): Promise<Datagram> {
@@ -246,6 +258,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const sock = this.sock;
     if (sock) await closeDgram(sock);
     untrack(this);
+    // Only a socket that had a port did anything worth drawing.
+    if (sock) this.trace("close");
   }
 
   /** Internal (tracker): closing a UDP socket releases everything it holds. */
@@ -263,6 +277,16 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   /** How a notebook shows the socket. */
   [inspect.custom](): string {
     return `DatagramSocket #${this.id} ${this._state} ${formatAddress(...this.local)}`;
+  }
+
+  /** Records a step; arguments are plain values, so that nothing is built when nobody records. */
+  private trace(kind: TraceKind, data?: Buffer, peerHost?: string, peerPort?: number): void {
+    if (!isRecording()) return;
+    const amount = data ? { bytes: data.length, preview: preview(data) } : {};
+    const peer: { peer?: Address } =
+      peerHost === undefined ? {} : { peer: [peerHost, peerPort ?? 0] };
+    const local: Address = [this.local[0], this.local[1]];
+    recordEvent({ side: this.side, kind, socketId: this.id, ...amount, local, ...peer });
   }
 
   private usable(operation: string): void {

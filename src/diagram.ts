@@ -1,6 +1,7 @@
 /**
  * Drawing a recorded session (see ./trace) as an SVG sequence diagram: one lane for the server,
- * one per client connection, time running downwards, an arrow for every `send`.
+ * one per client connection, one per UDP socket, time running downwards, an arrow for every `send`
+ * and every datagram.
  *
  * The function is pure: events in, SVG text out. A notebook shows it with
  * `tslab.display.svg(...)`; a test parses it as XML. Nothing here touches a socket.
@@ -40,6 +41,8 @@ interface Placed {
   client?: string;
   /** The server's port, as a string key. */
   server?: string;
+  /** A UDP sendto: the lane of the address it sent to, where its arrow ends if nothing received it. */
+  toLane?: Lane;
   /** Final row, after ordering. */
   row: number;
 }
@@ -47,7 +50,12 @@ interface Placed {
 interface Lane {
   key: string;
   role: "server" | "client";
+  /** The first line of the lane's head, in bold: "server", "UDP client", ... */
+  heading: string;
+  /** The second line: the address. */
   label: string;
+  /** A UDP socket's lane, or the lane of an address datagrams went to where no socket was recorded. */
+  udp?: "socket" | "address";
   x: number;
 }
 
@@ -56,6 +64,8 @@ interface Arrow {
   /** The recv that took the last byte of this send (or the end of stream), if it was recorded. */
   to?: Placed;
   kind: "data" | "fin";
+  /** A UDP datagram (sendto), not a TCP send. */
+  datagram?: boolean;
   /** Text of the label. */
   label: string;
   /** Direction, for the colour. */
@@ -102,7 +112,7 @@ const COLOURS = {
  *
  * @example
  * import * as tslab from "tslab";
- * import { startRecording, sequenceDiagram, echoOnce, startEchoServer } from "./src";
+ * import { startRecording, sequenceDiagram, echoOnce, startEchoServer } from "./src/index";
  * const rec = startRecording();
  * const server = await startEchoServer({ port: 0 });
  * await echoOnce(["127.0.0.1", server.port], "hello");
@@ -118,7 +128,7 @@ export function sequenceDiagram(
   const showTimes = options.showTimes === true;
 
   const { placed, lanes } = placeEvents(events);
-  const arrows = matchArrows(placed, previewLength);
+  const arrows = [...matchArrows(placed, previewLength), ...matchDatagrams(placed, previewLength)];
   orderRows(placed, arrows);
 
   const px = (text: string) => Math.ceil(text.length * CHAR_WIDTH);
@@ -129,7 +139,7 @@ export function sequenceDiagram(
     options.laneWidth ?? 0,
     200,
     widest(marks.map((p) => markLabel(p) ?? "")) + 30,
-    widest(lanes.map((l) => l.label)) + 40,
+    widest(lanes.flatMap((l) => [l.heading, l.label])) + 40,
     widest(arrows.map((a) => a.label)) + 40,
   );
   const headHeight = 54;
@@ -179,9 +189,10 @@ export function sequenceDiagram(
 
   for (const lane of lanes) {
     const boxWidth = laneWidth - 24;
-    const [role, where] = [lane.role, lane.label];
+    const [role, where] = [lane.heading, lane.label];
+    const udp = lane.udp !== undefined ? " lane-udp" : "";
     out.push(
-      `<g class="lane lane-${lane.role}" data-lane="${escapeXml(lane.key)}">`,
+      `<g class="lane lane-${lane.role}${udp}" data-lane="${escapeXml(lane.key)}">`,
       `<line x1="${lane.x}" y1="${headHeight}" x2="${lane.x}" y2="${height - 10}" stroke="${COLOURS.lane}" stroke-dasharray="4 4"/>`,
       `<rect x="${lane.x - boxWidth / 2}" y="10" width="${boxWidth}" height="${headHeight - 10}" rx="4" fill="${COLOURS.box}" stroke="${COLOURS.text}"/>`,
       `<text x="${lane.x}" y="28" text-anchor="middle" font-weight="bold" fill="${COLOURS.text}">${role}</text>`,
@@ -200,6 +211,7 @@ export function sequenceDiagram(
 
   for (const arrow of arrows)
     out.push(drawArrow(arrowShape(arrow, yOf, lanesOpposite(arrow, lanes))));
+  const arrivals = new Map(arrows.map((a) => [a.to, a]));
 
   for (const p of placed) {
     const label = markLabel(p);
@@ -209,8 +221,10 @@ export function sequenceDiagram(
         `<circle class="step step-${p.event.kind}" cx="${p.lane.x}" cy="${y}" r="3" fill="${COLOURS.text}"/>`,
       );
       if (label !== undefined) {
-        // A recv's label goes on the side away from the lane the data came from.
-        const leftward = p.lane.role === "server";
+        // A recv's label goes on the side away from the lane the data came from (a TCP server's
+        // clients are all to its right; a datagram may come from either side).
+        const from = p.event.kind === "recvfrom" ? arrivals.get(p)?.from.lane : undefined;
+        const leftward = from !== undefined ? from.x > p.lane.x : p.lane.role === "server";
         const dx = leftward ? -8 : 8;
         out.push(
           `<text class="step-label" x="${p.lane.x + dx}" y="${y + 4}" text-anchor="${leftward ? "end" : "start"}" fill="${COLOURS.text}" ${HALO}>${escapeXml(label)}</text>`,
@@ -291,7 +305,8 @@ function placeEvents(events: readonly TraceEvent[]): { placed: Placed[]; lanes: 
     const k = key ?? (serverLanes.size === 1 ? [...serverLanes.keys()][0] : "?");
     let lane = serverLanes.get(k);
     if (lane === undefined) {
-      lane = { key: `server ${k}`, role: "server", label: serverNames.get(k) ?? "", x: 0 };
+      const label = serverNames.get(k) ?? "";
+      lane = { key: `server ${k}`, role: "server", heading: "server", label, x: 0 };
       serverLanes.set(k, lane);
     }
     return lane;
@@ -300,7 +315,7 @@ function placeEvents(events: readonly TraceEvent[]): { placed: Placed[]; lanes: 
     let lane = clientLanes.get(key);
     if (lane === undefined) {
       const label = key.startsWith("#") ? `socket ${key}` : key;
-      lane = { key: `client ${key}`, role: "client", label, x: 0 };
+      lane = { key: `client ${key}`, role: "client", heading: "client", label, x: 0 };
       clientLanes.set(key, lane);
     }
     return lane;
@@ -315,7 +330,9 @@ function placeEvents(events: readonly TraceEvent[]): { placed: Placed[]; lanes: 
   const sorted = events
     .map((event, index) => ({ event, index }))
     .sort((a, b) => a.event.time - b.event.time || a.index - b.index);
+  const udp = udpLanes();
   const placed: Placed[] = sorted.map(({ event, index }) => {
+    if (event.local !== undefined) return { event, index, lane: udp.socket(event), row: 0 };
     const info = known.get(event.socketId) ?? {};
     const lane =
       event.side === "server"
@@ -323,7 +340,57 @@ function placeEvents(events: readonly TraceEvent[]): { placed: Placed[]; lanes: 
         : clientLane(info.client ?? `#${event.socketId}`);
     return { event, index, lane, client: info.client, server: info.server, row: 0 };
   });
-  return { placed, lanes: [...serverLanes.values(), ...clientLanes.values()] };
+  for (const p of placed) {
+    if (p.event.kind === "sendto" && p.event.peer !== undefined) {
+      p.toLane = udp.addressed(p.event.peer, p.event.time);
+    }
+  }
+  return {
+    placed,
+    lanes: [...serverLanes.values(), ...udp.servers, ...clientLanes.values(), ...udp.clients],
+  };
+}
+
+/**
+ * Lanes for UDP: one per socket, named by its own address (there is no connection to name), and
+ * one per address that datagrams went to where no recorded socket was.
+ */
+function udpLanes() {
+  const servers: Lane[] = [];
+  const clients: Lane[] = [];
+  const bySocket = new Map<number, Lane>();
+  /** Each port's sockets, with the time each was first seen. */
+  const byPort = new Map<number, { lane: Lane; since: number }[]>();
+  const socket = (e: TraceEvent): Lane => {
+    let lane = bySocket.get(e.socketId);
+    if (lane === undefined) {
+      const [host, port] = e.local ?? ["", 0];
+      const heading = `UDP ${e.side}`;
+      const label = endpoint(host, port);
+      lane = { key: `udp #${e.socketId}`, role: e.side, heading, label, udp: "socket", x: 0 };
+      bySocket.set(e.socketId, lane);
+      (e.side === "server" ? servers : clients).push(lane);
+      byPort.set(port, [...(byPort.get(port) ?? []), { lane, since: e.time }]);
+    }
+    return lane;
+  };
+  const addresses = new Map<string, Lane>();
+  /** The socket that held the port then (the last one seen before), else the address's own lane. */
+  const addressed = ([host, port]: [string, number], time: number): Lane => {
+    const holders = byPort.get(port) ?? [];
+    const holder = holders.filter((h) => h.since <= time).pop() ?? holders[0];
+    if (holder !== undefined) return holder.lane;
+    const label = endpoint(host, port);
+    let lane = addresses.get(label);
+    if (lane === undefined) {
+      const heading = "no socket recorded";
+      lane = { key: `udp ${label}`, role: "server", heading, label, udp: "address", x: 0 };
+      addresses.set(label, lane);
+      servers.push(lane);
+    }
+    return lane;
+  };
+  return { servers, clients, socket, addressed };
 }
 
 function matchArrows(placed: Placed[], previewLength: number): Arrow[] {
@@ -402,6 +469,55 @@ function matchArrows(placed: Placed[], previewLength: number): Arrow[] {
 }
 
 /**
+ * One arrow per UDP datagram, from its sendto to the recvfrom that returned it: the first one not
+ * yet matched on the socket with the destination's port, from the sender's port, with the same
+ * bytes (or their start, when recvfrom cut the datagram). Datagrams on loopback arrive in order
+ * or not at all, so a lost one only leaves its own arrow unmatched. An unmatched datagram ends
+ * flat on the lane of the address it was sent to.
+ */
+function matchDatagrams(placed: Placed[], previewLength: number): Arrow[] {
+  const arrows: Arrow[] = [];
+  const recvs = placed.filter((p) => p.event.kind === "recvfrom" && p.event.peer !== undefined);
+  const taken = new Set<Placed>();
+  for (const p of placed) {
+    const sent = p.event;
+    if (sent.kind !== "sendto" || sent.local === undefined || sent.peer === undefined) continue;
+    const [fromPort, toPort] = [sent.local[1], sent.peer[1]];
+    const to = recvs.find(
+      (r) =>
+        !taken.has(r) &&
+        r.event.local?.[1] === toPort &&
+        r.event.peer?.[1] === fromPort &&
+        sameDatagram(sent, r.event),
+    );
+    if (to !== undefined) taken.add(to);
+    const preview = sent.preview !== undefined ? ` ${quote(sent.preview, previewLength)}` : "";
+    arrows.push({
+      from: p,
+      to,
+      kind: "data",
+      datagram: true,
+      label: `${bytesText(sent.bytes ?? 0)}${preview}`,
+      toServer: (to?.lane ?? p.toLane)?.role === "server",
+    });
+  }
+  return arrows;
+}
+
+/** Whether a recvfrom's bytes can be that sendto's datagram: the same, or its start if cut. */
+function sameDatagram(sent: TraceEvent, received: TraceEvent): boolean {
+  const [n, m] = [sent.bytes ?? 0, received.bytes ?? 0];
+  const [a, b] = [sent.preview ?? "", received.preview ?? ""];
+  if (m === n) return a === b;
+  if (m > n) return false;
+  // Cut short: its preview starts the sent one's, but for a character the cut may have split.
+  const start = Array.from(b.endsWith("…") ? b.slice(0, -1) : b)
+    .slice(0, -1)
+    .join("");
+  return a.startsWith(start);
+}
+
+/**
  * Rows follow time, except that a sender is never drawn below what its peer received: the two
  * ends record their steps independently, and a recv can be noted a moment before the send that
  * fed it has finished.
@@ -426,13 +542,26 @@ function orderRows(placed: Placed[], arrows: Arrow[]): void {
 
 /** Data steps are dots on the lane (with arrows); the others are labelled boxes. */
 function isStep(p: Placed): boolean {
-  return p.event.kind === "send" || p.event.kind === "recv" || p.event.kind === "unrecv";
+  const kind = p.event.kind;
+  return (
+    kind === "send" ||
+    kind === "recv" ||
+    kind === "unrecv" ||
+    kind === "sendto" ||
+    kind === "recvfrom"
+  );
 }
 
 function markLabel(p: Placed): string | undefined {
   const e = p.event;
   const peer = p.lane.role === "server" ? p.client : p.server;
   switch (e.kind) {
+    case "bind":
+      return "bind";
+    case "recvfrom":
+      return `recvfrom ${bytesText(e.bytes ?? 0)}`;
+    case "sendto":
+      return undefined;
     case "listen":
       return "listen";
     case "accept":
@@ -444,6 +573,7 @@ function markLabel(p: Placed): string | undefined {
     case "shutdown":
       return p.lane.role === "server" && peer !== undefined ? `shutdown (${peer})` : "shutdown";
     case "close":
+      if (p.lane.udp !== undefined) return "close";
       if (p.lane.role === "server") {
         return peer !== undefined ? `close (${peer})` : "close listener";
       }
@@ -462,6 +592,7 @@ function markLabel(p: Placed): string | undefined {
 function lanesOpposite(arrow: Arrow, lanes: Lane[]): Lane | undefined {
   if (arrow.to !== undefined) return arrow.to.lane;
   const p = arrow.from;
+  if (arrow.datagram) return p.toLane;
   if (p.lane.role === "server") return lanes.find((l) => l.key === `client ${p.client}`);
   return lanes.find((l) => l.key === `server ${p.server}`);
 }
@@ -524,9 +655,10 @@ function drawArrow(shape: ArrowShape | undefined): string {
     .join(" ");
   const dashed = arrow.kind === "fin" ? ' stroke-dasharray="6 4"' : "";
   const delivered = arrow.to !== undefined ? "delivered" : "unmatched";
+  const kind = arrow.datagram ? `${arrow.kind} datagram` : arrow.kind;
   return [
     // data-from/data-to: the rows (steps, from 0) the arrow joins, for tests and for scripts.
-    `<g class="arrow ${arrow.kind} ${delivered}" data-bytes="${arrow.kind === "data" ? (arrow.from.event.bytes ?? 0) : 0}" data-from="${arrow.from.row}" data-to="${arrow.to?.row ?? arrow.from.row}">`,
+    `<g class="arrow ${kind} ${delivered}" data-bytes="${arrow.kind === "data" ? (arrow.from.event.bytes ?? 0) : 0}" data-from="${arrow.from.row}" data-to="${arrow.to?.row ?? arrow.from.row}">`,
     `<title>${escapeXml(arrow.label)}</title>`,
     `<line x1="${round(x1)}" y1="${round(y1)}" x2="${round(ex)}" y2="${round(ey)}" stroke="${colour}" stroke-width="1.5"${dashed}/>`,
     `<polygon points="${head}" fill="${colour}"/>`,
@@ -643,11 +775,25 @@ function segmentCrosses(x1: number, y1: number, x2: number, y2: number, area: Ar
 }
 
 function summary(lanes: Lane[], arrows: Arrow[]): string {
-  const servers = lanes.filter((l) => l.role === "server").length;
-  const clients = lanes.length - servers;
-  const data = arrows.filter((a) => a.kind === "data");
-  const bytes = data.reduce((sum, a) => sum + (a.from.event.bytes ?? 0), 0);
-  return `Sequence diagram: ${plural(servers, "server")}, ${plural(clients, "client connection")}, ${plural(data.length, "send")} carrying ${bytesText(bytes)}`;
+  const carried = (sends: Arrow[]) => sends.reduce((sum, a) => sum + (a.from.event.bytes ?? 0), 0);
+  const parts: string[] = [];
+  const udpSockets = lanes.filter((l) => l.udp === "socket").length;
+  const tcp = lanes.filter((l) => l.udp === undefined);
+  if (tcp.length > 0 || udpSockets === 0) {
+    const servers = tcp.filter((l) => l.role === "server").length;
+    const clients = tcp.length - servers;
+    const data = arrows.filter((a) => a.kind === "data" && !a.datagram);
+    parts.push(
+      `${plural(servers, "server")}, ${plural(clients, "client connection")}, ${plural(data.length, "send")} carrying ${bytesText(carried(data))}`,
+    );
+  }
+  if (udpSockets > 0) {
+    const datagrams = arrows.filter((a) => a.datagram);
+    parts.push(
+      `${plural(udpSockets, "UDP socket")}, ${plural(datagrams.length, "datagram")} carrying ${bytesText(carried(datagrams))}`,
+    );
+  }
+  return `Sequence diagram: ${parts.join("; ")}`;
 }
 
 function describeSession(placed: Placed[], arrows: Arrow[]): string {
@@ -657,9 +803,13 @@ function describeSession(placed: Placed[], arrows: Arrow[]): string {
   for (const p of placed) {
     const who = `${p.lane.role} ${p.lane.label}`.trim();
     const arrow = arrowOf.get(p);
-    lines.push(
-      `${who}: ${arrow !== undefined ? `send ${arrow.label}` : (markLabel(p) ?? p.event.kind)}`,
-    );
+    const sent =
+      arrow === undefined
+        ? undefined
+        : arrow.datagram
+          ? `sendto ${arrow.label} to ${arrow.to?.lane.label ?? p.toLane?.label ?? "?"}`
+          : `send ${arrow.label}`;
+    lines.push(`${who}: ${sent ?? markLabel(p) ?? p.event.kind}`);
   }
   return lines.join("; ");
 }

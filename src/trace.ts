@@ -1,10 +1,15 @@
 /**
  * Recording a session: the sockets report what they do (listen, connect, accept, send, recv,
- * shutdown, close) so that a lesson can draw the exchange as a sequence diagram afterwards.
+ * shutdown, close; for UDP bind, sendto, recvfrom, close) so that a lesson can draw the exchange
+ * as a sequence diagram afterwards.
  */
 
+import type { Address } from "./address";
+
 /**
- * Which side of the exchange a socket is on: a listening socket and the connections it accepts are the server.
+ * Which side of the exchange a socket is on: a listening socket and the connections it accepts are
+ * the server. A UDP socket is the server when it called bind itself, as a UDP server must before
+ * anyone can send to it; one that got its port from its first sendto is a client.
  *
  * @example
  * const serverSteps = rec.events.filter((e) => e.side === "server");
@@ -14,11 +19,15 @@ export type Side = "server" | "client";
 /**
  * What happened. "unrecv" is internal: framing (recvLine, recvFramed) read more than one message
  * and put the surplus bytes back, to be received again; the diagram needs it to count bytes right.
+ * "bind", "sendto" and "recvfrom" come from datagram (UDP) sockets, which also record "close".
  *
  * @example
- * const sends = rec.events.filter((e) => e.kind === "send").length;
+ * const sends = rec.events.filter((e) => e.kind === "send" || e.kind === "sendto").length;
  */
 export type TraceKind =
+  | "bind"
+  | "sendto"
+  | "recvfrom"
   | "listen"
   | "connect"
   | "accept"
@@ -46,6 +55,8 @@ export interface FourTuple {
  *
  * @example
  * for (const e of rec.stop()) console.log(`${e.time.toFixed(1)} ms ${e.side} ${e.kind} ${e.bytes ?? ""}`);
+ * // a UDP sendto: { side: "client", kind: "sendto", bytes: 4, preview: "ping",
+ * //   local: ["127.0.0.1", 50123], peer: ["127.0.0.1", 40000], socketId: 7, time: 3.2 }
  */
 export interface TraceEvent {
   /** Milliseconds since the recording started. */
@@ -54,11 +65,16 @@ export interface TraceEvent {
   kind: TraceKind;
   /** The helper's id of the socket that did it (stable for the socket's life). */
   socketId: number;
-  /** Bytes sent or received, for send and recv. */
+  /** Bytes sent or received, for send and recv (sendto and recvfrom: the datagram's bytes). */
   bytes?: number;
   /** The first few bytes as text, for a label. */
   preview?: string;
+  /** A TCP socket's connection (listen: only the local half). */
   fourTuple?: FourTuple;
+  /** A UDP socket's own address `[host, port]`: every UDP event has it, no TCP event does. */
+  local?: Address;
+  /** UDP: where a sendto sent its datagram, or where a recvfrom's datagram came from. */
+  peer?: Address;
 }
 
 /**
@@ -87,12 +103,20 @@ export interface Recording {
 const active = new Set<{ start: number; events: TraceEvent[] }>();
 
 /**
- * Starts recording every socket step the helper takes until `stop()` is called.
+ * Starts recording every socket step the helper takes, TCP and UDP, until `stop()` is called.
  *
  * @example
+ * import * as tslab from "tslab";
+ * import { AF_INET, SOCK_DGRAM, encode, sequenceDiagram, socket, startRecording } from "./src/index";
  * const rec = startRecording();
- * // ... listen, connect, accept, send, recv, close ...
- * const events = rec.stop();
+ * const server = socket(AF_INET, SOCK_DGRAM);
+ * await server.bind(["127.0.0.1", 0]);
+ * const client = socket(AF_INET, SOCK_DGRAM);
+ * await client.sendto(encode("ping"), ["127.0.0.1", server.localPort]);
+ * await server.recvfrom(1024, { timeout: 1000 });
+ * await client.close();
+ * await server.close();
+ * tslab.display.svg(sequenceDiagram(rec.stop()));
  */
 export function startRecording(): Recording {
   const state = { start: performance.now(), events: [] as TraceEvent[] };
@@ -115,7 +139,7 @@ export function startRecording(): Recording {
  *
  * @example
  * import * as tslab from "tslab";
- * import { recordSession, sequenceDiagram, startEchoServer, echoOnce } from "./src";
+ * import { recordSession, sequenceDiagram, startEchoServer, echoOnce } from "./src/index";
  * const events = await recordSession(async () => {
  *   const server = await startEchoServer();
  *   await echoOnce(["127.0.0.1", server.port], "hello");
@@ -135,8 +159,8 @@ export async function recordSession(session: () => Promise<unknown>): Promise<Tr
 
 /**
  * Internal: whether a recording is running. The sockets check it before building an event, so
- * that send and recv pay nothing for tracing when nobody records (a byte preview and a 4-tuple
- * per call cost an echo server about a fifth of its round trips).
+ * that send and recv (and sendto and recvfrom) pay nothing for tracing when nobody records (a
+ * byte preview and a 4-tuple per call cost an echo server about a fifth of its round trips).
  *
  * @example
  * if (isRecording()) recordEvent({ side: "client", kind: "send", socketId: 1, bytes: 5 });

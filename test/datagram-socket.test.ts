@@ -3,9 +3,11 @@ import { inspect } from "node:util";
 
 import { afterEach, describe, expect, test, vi } from "vitest";
 
+import * as bytes from "../src/bytes";
 import { AF_INET, AF_INET6, SOCK_DGRAM } from "../src/constants";
 import { DatagramSocket } from "../src/datagram-socket";
 import { socket } from "../src/socket";
+import { startRecording, type TraceEvent } from "../src/trace";
 import { closeAll } from "../src/tracker";
 
 afterEach(async () => {
@@ -234,6 +236,80 @@ describe("close", () => {
   test("a notebook shows the socket's id, state and address", async () => {
     const { server } = await boundPair();
     expect(inspect(server)).toMatch(/^DatagramSocket #\d+ bound 127\.0\.0\.1:\d+$/);
+  });
+});
+
+describe("recording", () => {
+  /** The events without their times, which change from run to run. */
+  const untimed = (events: TraceEvent[]) => events.map(({ time: _, ...rest }) => rest);
+
+  test("bind, sendto, recvfrom and close are recorded with both ends' addresses", async () => {
+    const rec = startRecording();
+    const server = socket(AF_INET, SOCK_DGRAM);
+    await server.bind(["127.0.0.1", 0]);
+    const client = socket(AF_INET, SOCK_DGRAM);
+    await client.sendto(Buffer.from("ping"), ["127.0.0.1", server.localPort]);
+    const [data, sender] = await server.recvfrom(1024, { timeout: 5000 });
+    await server.sendto(data, sender);
+    await client.recvfrom(1024, { timeout: 5000 });
+    await client.close();
+    await server.close();
+    const s: [string, number] = ["127.0.0.1", server.localPort];
+    const c: [string, number] = ["127.0.0.1", client.localPort];
+    const ping = { bytes: 4, preview: "ping" };
+    expect(untimed(rec.stop())).toEqual([
+      { side: "server", kind: "bind", socketId: server.id, local: s },
+      { side: "client", kind: "sendto", socketId: client.id, ...ping, local: c, peer: s },
+      { side: "server", kind: "recvfrom", socketId: server.id, ...ping, local: s, peer: c },
+      { side: "server", kind: "sendto", socketId: server.id, ...ping, local: s, peer: c },
+      { side: "client", kind: "recvfrom", socketId: client.id, ...ping, local: c, peer: s },
+      { side: "client", kind: "close", socketId: client.id, local: c },
+      { side: "server", kind: "close", socketId: server.id, local: s },
+    ]);
+  });
+
+  test("a sendto to a port where nobody listens is recorded with that destination", async () => {
+    const probe = socket(AF_INET, SOCK_DGRAM);
+    await probe.bind(["127.0.0.1", 0]);
+    const nobody = probe.localPort;
+    await probe.close();
+    const client = socket(AF_INET, SOCK_DGRAM);
+    const rec = startRecording();
+    await client.sendto(Buffer.from("anybody?"), ["127.0.0.1", nobody]);
+    const [sent] = rec.stop();
+    expect(sent).toMatchObject({ kind: "sendto", bytes: 8, peer: ["127.0.0.1", nobody] });
+    expect(sent.local).toEqual(["127.0.0.1", client.localPort]);
+  });
+
+  test("a recvfrom that cuts a datagram records the bytes it returned", async () => {
+    const { server, client, to } = await boundPair();
+    await client.sendto(Buffer.from("0123456789"), to);
+    const rec = startRecording();
+    await server.recvfrom(4, { timeout: 5000 });
+    expect(rec.stop().map((e) => [e.kind, e.bytes, e.preview])).toEqual([["recvfrom", 4, "0123"]]);
+  });
+
+  test("a socket closed before it had a port records nothing", async () => {
+    const rec = startRecording();
+    await socket(AF_INET, SOCK_DGRAM).close();
+    expect(rec.stop()).toEqual([]);
+  });
+
+  test("sendto and recvfrom build no trace event while nothing records", async () => {
+    const { server, client, to } = await boundPair();
+    const previews = vi.spyOn(bytes, "preview");
+    try {
+      await client.sendto(Buffer.from("quiet"), to);
+      await server.recvfrom(10, { timeout: 5000 });
+      expect(previews).not.toHaveBeenCalled();
+      const rec = startRecording();
+      await client.sendto(Buffer.from("heard"), to);
+      await server.recvfrom(10, { timeout: 5000 });
+      rec.stop();
+      expect(previews).toHaveBeenCalledTimes(2); // the spy does see the sockets' calls
+    } finally {
+      previews.mockRestore();
+    }
   });
 });
 

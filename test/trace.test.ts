@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { SHUT_WR } from "../src/constants";
+import { AF_INET, SHUT_WR, SOCK_DGRAM } from "../src/constants";
 import { socket } from "../src/socket";
 import type { StreamSocket } from "../src/stream-socket";
 import { encode } from "../src/text";
@@ -139,6 +139,67 @@ describe("startRecording", () => {
     const kinds = steps(rec.stop());
     expect(kinds).toContain("client shutdown");
     expect(kinds.indexOf("client shutdown")).toBeLessThan(kinds.lastIndexOf("server recv"));
+  });
+});
+
+describe("startRecording with datagram (UDP) sockets", () => {
+  /** The lecture's UDP echo: the server binds, the client just sends; one datagram each way. */
+  async function udpEcho(message: string) {
+    const server = socket(AF_INET, SOCK_DGRAM);
+    await server.bind(["127.0.0.1", 0]);
+    const client = socket(AF_INET, SOCK_DGRAM);
+    await client.sendto(encode(message), ["127.0.0.1", server.localPort]);
+    const [data, from] = await server.recvfrom(1024, { timeout: 5000 });
+    await server.sendto(data, from);
+    await client.recvfrom(1024, { timeout: 5000 });
+    await client.close();
+    await server.close();
+    return { server, client };
+  }
+
+  test("a UDP echo records bind, sendto, recvfrom and close, and no connection steps", async () => {
+    const rec = startRecording();
+    await udpEcho("ping");
+    expect(steps(rec.stop())).toEqual([
+      "server bind",
+      "client sendto",
+      "server recvfrom",
+      "server sendto",
+      "client recvfrom",
+      "client close",
+      "server close",
+    ]);
+  });
+
+  test("each UDP event names its socket's own address and, for data, the other end", async () => {
+    const rec = startRecording();
+    const { server, client } = await udpEcho("ping");
+    const events = rec.stop();
+    const [s, c] = [
+      ["127.0.0.1", server.localPort],
+      ["127.0.0.1", client.localPort],
+    ];
+    expect(events.map((e) => [e.socketId, e.kind, e.local, e.peer])).toEqual([
+      [server.id, "bind", s, undefined],
+      [client.id, "sendto", c, s],
+      [server.id, "recvfrom", s, c],
+      [server.id, "sendto", s, c],
+      [client.id, "recvfrom", c, s],
+      [client.id, "close", c, undefined],
+      [server.id, "close", s, undefined],
+    ]);
+    expect(events.some((e) => e.fourTuple !== undefined)).toBe(false);
+  });
+
+  test("recordSession returns the steps of a UDP exchange too", async () => {
+    const events = await recordSession(() => udpEcho("inside"));
+    const data = events.filter((e) => e.kind === "sendto" || e.kind === "recvfrom");
+    expect(data.map((e) => [e.kind, e.bytes, e.preview])).toEqual([
+      ["sendto", 6, "inside"],
+      ["recvfrom", 6, "inside"],
+      ["sendto", 6, "inside"],
+      ["recvfrom", 6, "inside"],
+    ]);
   });
 });
 
