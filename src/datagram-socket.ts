@@ -76,7 +76,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   private failure: Error | undefined;
   private readonly maxDatagrams: number;
   private readonly maxBytes: number;
-  /** For the trace: a socket that binds itself is a server, one bound by its first sendto a client. */
+  /** Trace: a socket that binds itself is a server; one bound by its first sendto, a client. */
   private side: Side = "client";
 
   /** @param family AF_INET (the default) or AF_INET6. */

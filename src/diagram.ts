@@ -41,7 +41,7 @@ interface Placed {
   client?: string;
   /** The server's port, as a string key. */
   server?: string;
-  /** A UDP sendto: the lane of the address it sent to, where its arrow ends if nothing received it. */
+  /** UDP sendto: the lane of the address it went to, where its arrow ends if nobody received it. */
   toLane?: Lane;
   /** Final row, after ordering. */
   row: number;
@@ -54,7 +54,7 @@ interface Lane {
   heading: string;
   /** The second line: the address. */
   label: string;
-  /** A UDP socket's lane, or the lane of an address datagrams went to where no socket was recorded. */
+  /** A UDP socket's lane, or that of an address datagrams went to where no socket was recorded. */
   udp?: "socket" | "address";
   x: number;
 }
@@ -99,8 +99,12 @@ const COLOURS = {
  *   receiving ends flat on the other lane.
  * - A dashed "end of stream" arrow goes from a `close` or `shutdown` to the peer's `recv` that
  *   returned no bytes.
- * - `listen`, `accept`, `connect`, `shutdown` and `close` are labelled boxes on their lane, or
- *   beside it, tied to it by a short line, where an arrow would otherwise run under the box.
+ * - UDP: one lane per datagram socket, named by its own address (a socket that called bind is a
+ *   "UDP server", one bound by its first sendto a "UDP client"). Each `sendto` is one arrow to the
+ *   `recvfrom` that returned that datagram; there is no connect, accept or end of stream to draw.
+ *   A datagram nobody was recorded receiving ends flat on the lane of the address it went to.
+ * - `bind`, `listen`, `accept`, `connect`, `shutdown` and `close` are labelled boxes on their
+ *   lane, or beside it, tied to it by a short line, where an arrow would otherwise run under it.
  *
  * The SVG has a white background of its own (readable on light and dark pages), `width`,
  * `height` and a `viewBox`, and a `<title>` for screen readers. Every piece of text from the
@@ -672,7 +676,7 @@ function drawArrow(shape: ArrowShape | undefined): string {
     .join("\n");
 }
 
-/** Where a mark's box goes: on its lane, or beside it (then `dx` is from the lane to its left edge). */
+/** Where a mark's box goes: on its lane or beside it (`dx`: from the lane to its left edge). */
 interface MarkBox {
   side: "centre" | "left" | "right";
   dx: number;
