@@ -15,7 +15,7 @@ import { decode, encode, Utf8StreamDecoder } from "./text";
  * The lecture's port, used by `npm run echo-server` and `npm run echo-client` by default.
  *
  * @example
- * import { startEchoServer, ECHO_PORT } from "./src";
+ * import { startEchoServer, ECHO_PORT } from "./src/index";
  * const server = await startEchoServer({ port: ECHO_PORT }); // the lecture's 12345
  */
 export const ECHO_PORT = 12345;
@@ -133,7 +133,7 @@ const MAX_ERRORS = 100;
  * at once instead.
  *
  * @example
- * import { startEchoServer, echoOnce } from "./src";
+ * import { startEchoServer, echoOnce } from "./src/index";
  * const server = await startEchoServer({
  *   onMessage: ({ text }) => console.log(`received "${text}"`),
  * });
@@ -296,7 +296,7 @@ export interface EchoOnceOptions {
  * Connection errors keep their codes: ECONNREFUSED when no server listens there.
  *
  * @example
- * import { echoOnce } from "./src";
+ * import { echoOnce } from "./src/index";
  * const reply = await echoOnce(["127.0.0.1", 12345], "hello", { timeout: 5000 });
  * console.log(`received "${reply}"`);
  */

@@ -115,7 +115,7 @@ const NEWLINE = 0x0a;
  * @returns A Buffer of length `n`.
  *
  * @example
- * import { recvExactly } from "./src";
+ * import { recvExactly } from "./src/index";
  * const header = await recvExactly(connection, 4);
  * const length = header.readUInt32BE(0);
  */
@@ -160,7 +160,7 @@ export async function recvExactly(
  * longer than `maxBytes` (default 65,536).
  *
  * @example
- * import { recvLine, encode } from "./src";
+ * import { recvLine, encode } from "./src/index";
  * await client.send(encode("first\nsecond\n"));          // one send, two lines
  * await recvLine(connection);                           // "first"
  * await recvLine(connection);                           // "second"
@@ -230,7 +230,7 @@ export async function recvLine(
  * @returns The number of bytes sent: 4 + the payload's length.
  *
  * @example
- * import { sendFramed, recvFramed, encode, decode } from "./src";
+ * import { sendFramed, recvFramed, encode, decode } from "./src/index";
  * await sendFramed(client, encode("hello"));   // 9 bytes: 00 00 00 05 68 65 6c 6c 6f
  * decode(await recvFramed(connection));        // "hello"
  */
@@ -269,7 +269,7 @@ export async function sendFramed(
  * inside the prefix or the payload.
  *
  * @example
- * import { recvFramed, decode } from "./src";
+ * import { recvFramed, decode } from "./src/index";
  * for (let msg = await recvFramed(connection); msg !== null; msg = await recvFramed(connection)) {
  *   console.log(`received "${decode(msg)}"`);
  * }

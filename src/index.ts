@@ -4,7 +4,7 @@
  * The helper library's version.
  *
  * @example
- * import { VERSION } from "./src";
+ * import { VERSION } from "./src/index";
  * VERSION; // "0.1.0"
  */
 export const VERSION = "0.1.0";

@@ -68,7 +68,7 @@ function describe(value: unknown): string {
  * @throws TypeError (code ERR_INVALID_ARGUMENT) when `text` is not a string.
  *
  * @example
- * import { encode } from "./src";
+ * import { encode } from "./src/index";
  * const bytes = encode("hello");   // <Buffer 68 65 6c 6c 6f>
  * bytes.length;                    // 5
  * // await client.send(encode("hello"));
@@ -98,7 +98,7 @@ export function encode(text: string): Buffer {
  * invalid UTF-8 with `fatal` (code ERR_ENCODING_INVALID_ENCODED_DATA).
  *
  * @example
- * import { decode } from "./src";
+ * import { decode } from "./src/index";
  * decode(Buffer.from([0x68, 0x69]));   // "hi"
  * // const data = await connection.recv(1024);
  * // console.log(`received "${decode(data)}"`);
@@ -121,7 +121,7 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): string {
  * a character, `end()` returns "�" for the unfinished part (or throws, with `fatal`).
  *
  * @example
- * import { Utf8StreamDecoder } from "./src";
+ * import { Utf8StreamDecoder } from "./src/index";
  * const decoder = new Utf8StreamDecoder();
  * const e = Buffer.from("é", "utf8");        // two bytes: c3 a9
  * decoder.write(e.subarray(0, 1));           // ""  (waits for the second byte)
