@@ -1,12 +1,13 @@
 /**
- * The geometry of a sequence diagram: how wide the lanes are and where they stand, the height of
- * each row, where each arrow and its label run, and where each mark's box goes (on its lane, or
- * beside it where an arrow would run under it).
+ * The geometry of a sequence diagram: how wide the lanes are and where they stand, where each
+ * row is (with an empty row where a mark needs room), and where each arrow and its label run. The
+ * marks' boxes are placed by ./diagram-marks.
  */
 
 import { markLabel } from "./diagram-labels";
+import { type MarkBox, placeMarks } from "./diagram-marks";
 import { type Arrow, isStep, type Lane, type Placed } from "./diagram-model";
-import { CHAR_WIDTH, FONT_SIZE } from "./diagram-style";
+import { CHAR_WIDTH } from "./diagram-style";
 
 /** The sizes a caller may set (see SequenceDiagramOptions). */
 export interface LayoutOptions {
@@ -26,7 +27,7 @@ export interface Layout {
   laneWidth: number;
   /** The right edge of the time column's text. */
   timeX: number;
-  /** The middle of a step's row. */
+  /** The middle of a step's row (rows are `rowHeight` apart, empty rows included). */
   yOf: (p: Placed) => number;
   /** Each arrow's line and label, in the order of the arrows; undefined if it has no lane to go to. */
   shapes: (ArrowShape | undefined)[];
@@ -35,8 +36,9 @@ export interface Layout {
 }
 
 /**
- * Lays out placed and ordered steps: lanes wide enough for their labels, one row per step, the
- * marks' boxes clear of the arrows, and margins for whatever hangs beyond the outer lanes.
+ * Lays out placed and ordered steps: lanes wide enough for their labels, one row per step (and
+ * an empty one where a mark needs room), the marks' boxes clear of the arrows, and margins for
+ * whatever hangs beyond the outer lanes.
  */
 export function layOut(
   placed: Placed[],
@@ -58,17 +60,21 @@ export function layOut(
   );
   const headHeight = 54;
   const top = headHeight + 20;
-  const yOf = (p: Placed) => top + p.row * rowHeight + rowHeight / 2;
   // Lanes first at their places relative to the first one: the marks are placed clear of the
   // arrows, and where they then hang beside the outer lanes decides the margins.
   lanes.forEach((lane, i) => {
     lane.x = laneWidth / 2 + i * laneWidth;
   });
-  const boxes = placeMarks(
-    marks,
-    arrows.map((a) => arrowShape(a, yOf, lanesOpposite(a, lanes))),
-    yOf,
-  );
+  // The middle of each step's row, with `gapsAbove[row]` empty rows above it.
+  const rowMiddle = (gapsAbove: readonly number[]) => (p: Placed) =>
+    top + (p.row + gapsAbove[p.row]) * rowHeight + rowHeight / 2;
+  const shapesOf = (yOf: (p: Placed) => number) =>
+    arrows.map((a) => arrowShape(a, yOf, lanesOpposite(a, lanes)));
+  const { gaps, boxes } = makeRoom(marks, placed.length, (gapsAbove) => {
+    const yOf = rowMiddle(gapsAbove);
+    return placeMarks(marks, shapesOf(yOf), yOf);
+  });
+  const yOf = rowMiddle(gaps);
   const first = lanes[0]?.x ?? 0;
   const last = lanes[lanes.length - 1]?.x ?? 0;
   const beyond = [...boxes].map(([p, box]) =>
@@ -81,16 +87,87 @@ export function layOut(
   const overhang = Math.max(0, widest(stepLabels) + 14 - laneWidth / 2, ...beyond);
   const gutter = (showTimes ? 80 : 20) + overhang;
   for (const lane of lanes) lane.x += gutter;
+  const rows = Math.max(placed.length, 1) + (gaps[placed.length - 1] ?? 0);
   return {
     width: Math.max(gutter + lanes.length * laneWidth + overhang + 20, 320),
-    height: top + Math.max(placed.length, 1) * rowHeight + 20,
+    height: top + rows * rowHeight + 20,
     headHeight,
     laneWidth,
     timeX: gutter - overhang - 8,
     yOf,
-    shapes: arrows.map((a) => arrowShape(a, yOf, lanesOpposite(a, lanes))),
+    shapes: shapesOf(yOf),
     boxes,
   };
+}
+
+/** At most this many layouts are tried to make room for marks: a long recording stays quick. */
+const ROOM_TRIES = 60;
+
+/**
+ * Empty rows for the marks that have no clear place on or beside their lane: a mark on a middle
+ * lane can sit where another connection's arrow crosses that lane, slanting so that both sides
+ * are crossed too (lesson 08: client 2's close on the answer to client 3). An empty row just
+ * above or below such a mark moves it, or the crossing, by part of a row. For each such mark in
+ * turn, one or two rows above or below are tried, and kept if fewer marks are then crossed;
+ * of those, the one that leaves the mark centred on its lane, then the one with fewer rows.
+ * Steps keep their order: only the space between them grows.
+ *
+ * `place` lays the marks out with the empty rows given (how many lie above each step's row) and
+ * says where each box went. Returns those counts (`gaps`) and the boxes.
+ */
+function makeRoom(
+  marks: Placed[],
+  steps: number,
+  place: (gaps: readonly number[]) => Map<Placed, MarkBox>,
+): { gaps: number[]; boxes: Map<Placed, MarkBox> } {
+  const crossed = (boxes: Map<Placed, MarkBox>) =>
+    marks.filter((p) => (boxes.get(p)?.crossed ?? 0) > 0);
+  // added[i]: empty rows added just above step i; gaps[i]: all those above step i.
+  const running = (added: number[]) => {
+    let sum = 0;
+    return added.map((n) => {
+      sum += n;
+      return sum;
+    });
+  };
+  let added = new Array<number>(steps).fill(0);
+  const gaps = running(added);
+  let current = { gaps, boxes: place(gaps) };
+  let left = crossed(current.boxes);
+  let tries = 0;
+  search: while (left.length > 0) {
+    for (const p of left) {
+      // As it is: a try must leave fewer marks crossed to beat it.
+      let best = { added, score: [left.length, 0, 0], left, layout: current };
+      for (const n of [1, 2]) {
+        for (const at of [p.row, p.row + 1]) {
+          if (at >= steps || tries >= ROOM_TRIES) continue;
+          tries++;
+          const more = added.slice();
+          more[at] += n;
+          const moreGaps = running(more);
+          const boxes = place(moreGaps);
+          const still = crossed(boxes);
+          const score = [still.length, boxes.get(p)?.side === "centre" ? 0 : 1, n];
+          if (before(score, best.score)) {
+            best = { added: more, score, left: still, layout: { gaps: moreGaps, boxes } };
+          }
+        }
+      }
+      if (best.left.length < left.length) {
+        [added, left, current] = [best.added, best.left, best.layout];
+        continue search;
+      }
+    }
+    break;
+  }
+  return current;
+}
+
+/** Whether score `a` comes before `b`, comparing their numbers in turn (lower first). */
+function before(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
 }
 
 /** The lane an arrow ends on: its recv's, else the lane of the peer it was sent to. */
@@ -141,106 +218,4 @@ function arrowShape(
     lx: x1 + (rightward ? 10 : -10),
     ly: y1 - 7,
   };
-}
-
-/** Where a mark's box goes: on its lane or beside it (`dx`: from the lane to its left edge). */
-export interface MarkBox {
-  side: "centre" | "left" | "right";
-  dx: number;
-  width: number;
-}
-
-/**
- * A mark's box is centred on its lane unless an arrow would run under it: an echo server's close
- * comes right after its send, whose arrow is still leaving the lane. Then the box goes beside the
- * lane, on the side its recv labels use first, where the fewest arrows pass. Arrows that start or
- * end at the mark itself (a close's end of stream) do not count.
- */
-function placeMarks(
-  marks: Placed[],
-  shapes: (ArrowShape | undefined)[],
-  yOf: (p: Placed) => number,
-): Map<Placed, MarkBox> {
-  const boxes = new Map<Placed, MarkBox>();
-  for (const p of marks) {
-    const label = markLabel(p);
-    if (label === undefined) continue;
-    const width = label.length * CHAR_WIDTH + 12;
-    const y = yOf(p);
-    const centre: MarkBox = { side: "centre", dx: -width / 2, width };
-    const left: MarkBox = { side: "left", dx: -MARK_GAP - width, width };
-    const right: MarkBox = { side: "right", dx: MARK_GAP, width };
-    const choices = p.lane.role === "server" ? [centre, left, right] : [centre, right, left];
-    const others = shapes.filter(
-      (s): s is ArrowShape => s !== undefined && s.arrow.from !== p && s.arrow.to !== p,
-    );
-    let best = centre;
-    let fewest = Number.POSITIVE_INFINITY;
-    for (const box of choices) {
-      const area = {
-        left: p.lane.x + box.dx,
-        right: p.lane.x + box.dx + width,
-        top: y - 10,
-        bottom: y + 10,
-      };
-      const crossing = others.filter((s) => arrowCrosses(s, area)).length;
-      if (crossing < fewest) [best, fewest] = [box, crossing];
-      if (crossing === 0) break;
-    }
-    boxes.set(p, best);
-  }
-  return boxes;
-}
-
-/** Space between a lane and a mark's box moved beside it. */
-const MARK_GAP = 12;
-
-interface Area {
-  left: number;
-  right: number;
-  top: number;
-  bottom: number;
-}
-
-/** Whether an arrow's line or its label runs through `area`. */
-function arrowCrosses(shape: ArrowShape, area: Area): boolean {
-  if (segmentCrosses(shape.x1, shape.y1, shape.x2, shape.y2, area)) return true;
-  if (shape.arrow.kind !== "data") return false;
-  const w = shape.arrow.label.length * CHAR_WIDTH;
-  const label = {
-    left: shape.rightward ? shape.lx : shape.lx - w,
-    right: shape.rightward ? shape.lx + w : shape.lx,
-    top: shape.ly - FONT_SIZE,
-    bottom: shape.ly + 3,
-  };
-  return (
-    label.left < area.right &&
-    label.right > area.left &&
-    label.top < area.bottom &&
-    label.bottom > area.top
-  );
-}
-
-/** Whether the segment from (x1, y1) to (x2, y2) passes through `area` (Liang-Barsky clipping). */
-function segmentCrosses(x1: number, y1: number, x2: number, y2: number, area: Area): boolean {
-  const dx = x2 - x1;
-  const dy = y2 - y1;
-  let t0 = 0;
-  let t1 = 1;
-  for (const [p, q] of [
-    [-dx, x1 - area.left],
-    [dx, area.right - x1],
-    [-dy, y1 - area.top],
-    [dy, area.bottom - y1],
-  ]) {
-    if (p === 0) {
-      if (q < 0) return false;
-      continue;
-    }
-    const t = q / p;
-    if (p < 0) t0 = Math.max(t0, t);
-    else t1 = Math.min(t1, t);
-    if (t0 > t1) return false;
-  }
-  return true;
 }

@@ -14,7 +14,9 @@
  * diagram-tcp      arrows of the byte streams: send to recv, close to the end of stream
  * diagram-udp      arrows of the datagrams: sendto to recvfrom
  * diagram-rows     one row per step, in time order
- * diagram-layout   lane widths, where arrows and labels run, marks' boxes clear of the arrows
+ * diagram-layout   lane widths, where rows, arrows and labels go (an empty row where a mark
+ *                  needs room)
+ * diagram-marks    each mark's box on its lane or beside it, clear of the arrows
  * diagram-svg      the SVG text; diagram-labels says the words, diagram-text escapes them
  * ```
  */
@@ -56,7 +58,7 @@ export interface SequenceDiagramOptions {
  * - One lane for the server (per listening port) and one per client connection, named by the
  *   client's address and port: the part of the 4-tuple that tells connections apart, so several
  *   clients of one server each get their own lane.
- * - Time runs downwards, one row per step.
+ * - Time runs downwards, one row per step, in the order they happened.
  * - Each `send` is an arrow labelled with its byte count and a short preview. It ends at the
  *   `recv` on the other side that took its last byte: several sends arriving in one recv, or one
  *   send read by several recvs, show TCP as the byte stream it is. A send nobody was recorded
@@ -69,6 +71,8 @@ export interface SequenceDiagramOptions {
  *   A datagram nobody was recorded receiving ends flat on the lane of the address it went to.
  * - `bind`, `listen`, `accept`, `connect`, `shutdown` and `close` are labelled boxes on their
  *   lane, or beside it, tied to it by a short line, where an arrow would otherwise run under it.
+ *   Where an arrow crosses the lane so that neither place is clear (another client's answer on
+ *   its way past a middle lane), an empty row above or below the step moves them apart.
  *
  * The SVG has a white background of its own (readable on light and dark pages), `width`,
  * `height` and a `viewBox`, and a `<title>` for screen readers. Every piece of text from the

@@ -71,29 +71,53 @@ export function markBoxes(doc: Document) {
 }
 
 /**
- * The arrows whose line passes through a mark's box, sampled every half pixel along the line.
- * An arrow that starts or ends inside the box belongs to that mark (a close's end of stream).
+ * The arrows whose line or label passes through a mark's box. The line is sampled every half
+ * pixel; the label is taken as a box of its text at 7.4 pixels a character (the width the layout
+ * assumes), 12 high above its baseline and 3 below. An arrow that starts or ends inside the box
+ * belongs to that mark (a close's end of stream).
  */
 export function arrowsThroughMarks(doc: Document): string[] {
   const hits: string[] = [];
-  for (const line of doc.querySelectorAll("g.arrow > line")) {
+  for (const arrow of doc.querySelectorAll("g.arrow")) {
+    const name = arrow.querySelector("title")?.textContent;
+    const line = arrow.querySelector("line") as Element;
     const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((a) => Number(line.getAttribute(a)));
     const steps = Math.ceil(Math.hypot(x2 - x1, y2 - y1) * 2);
+    const text = arrow.querySelector("text");
     for (const box of markBoxes(doc)) {
       const inside = (x: number, y: number) =>
         x > box.x && x < box.right && y > box.y && y < box.bottom;
       if (inside(x1, y1) || inside(x2, y2)) continue;
       for (let i = 0; i <= steps; i++) {
         if (inside(x1 + ((x2 - x1) * i) / steps, y1 + ((y2 - y1) * i) / steps)) {
-          hits.push(
-            `${line.parentElement?.querySelector("title")?.textContent} through "${box.text}"`,
-          );
+          hits.push(`${name} through "${box.text}"`);
           break;
+        }
+      }
+      if (text !== null) {
+        const width = (text.textContent ?? "").length * 7.4;
+        const x = Number(text.getAttribute("x"));
+        const left = text.getAttribute("text-anchor") === "end" ? x - width : x;
+        const y = Number(text.getAttribute("y"));
+        if (left < box.right && left + width > box.x && y - 12 < box.bottom && y + 3 > box.y) {
+          hits.push(`label ${name} over "${box.text}"`);
         }
       }
     }
   }
   return hits;
+}
+
+/**
+ * The middle of each step as drawn, in the order the SVG lists the steps (the rows' order): the
+ * dots of sends and recvs and the boxes of the other steps.
+ */
+export function stepHeights(doc: Document): number[] {
+  return [...doc.querySelectorAll("circle.step, g.mark > rect")].map((e) =>
+    e.localName === "circle"
+      ? Number(e.getAttribute("cy"))
+      : Number(e.getAttribute("y")) + Number(e.getAttribute("height")) / 2,
+  );
 }
 
 export const UDP_SERVER = 40000;
