@@ -38,8 +38,8 @@ export interface ConnectionFile {
  * Asks the operating system for `count` free loopback ports at once.
  *
  * All servers listen together before any closes, so the ports are distinct. Another process
- * could still take one before the kernel binds it; the kernel then fails to start and the caller
- * sees that as a start error (rare enough not to retry).
+ * could still take one before the kernel binds it: startKernel then starts the kernel again on
+ * fresh ports (kernel.ts, maxStartAttempts).
  *
  * @example
  * const [a, b] = await freePorts(2); // e.g. [39127, 40551]
@@ -73,14 +73,18 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /**
- * Makes connection info with five free loopback ports and a fresh random key.
+ * Makes connection info with five free loopback ports (or `ports`, in the order shell, iopub,
+ * stdin, control, heartbeat) and a fresh random key.
  *
  * @example
  * const info = await createConnectionInfo();
  * info.ip; // "127.0.0.1"
  */
-export async function createConnectionInfo(kernelName = "tslab"): Promise<ConnectionInfo> {
-  const [shell, iopub, stdin, control, hb] = await freePorts(5);
+export async function createConnectionInfo(
+  kernelName = "tslab",
+  ports?: readonly number[],
+): Promise<ConnectionInfo> {
+  const [shell, iopub, stdin, control, hb] = ports ?? (await freePorts(5));
   return {
     transport: "tcp",
     ip: "127.0.0.1",
@@ -106,8 +110,11 @@ export async function createConnectionInfo(kernelName = "tslab"): Promise<Connec
  * // spawn("tslab", ["kernel", "--config-path", conn.path]) ... then:
  * await conn.remove();
  */
-export async function writeConnectionFile(kernelName = "tslab"): Promise<ConnectionFile> {
-  const info = await createConnectionInfo(kernelName);
+export async function writeConnectionFile(
+  kernelName = "tslab",
+  ports?: readonly number[],
+): Promise<ConnectionFile> {
+  const info = await createConnectionInfo(kernelName, ports);
   const dir = await mkdtemp(path.join(tmpdir(), "sockets-course-kernel-"));
   const file = path.join(dir, `kernel-${randomBytes(4).toString("hex")}.json`);
   await writeFile(file, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });

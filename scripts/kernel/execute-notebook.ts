@@ -62,6 +62,8 @@ export interface NotebookRun {
   warnings: string[];
   /** Kernel start (spawn to ready), in ms; absent if it never started. */
   kernelStartMs?: number;
+  /** Starts it took: more than 1 when another program took one of the kernel's ports first. */
+  kernelStartAttempts?: number;
   /** Each executed code cell's time, in ms, in order. */
   cellMs: number[];
   /** The whole notebook: reading, kernel start, cells, shutdown, writing. */
@@ -104,6 +106,7 @@ export async function executeNotebook(
       startTimeout: options.startTimeout,
     });
     run.kernelStartMs = kernel.startMs;
+    run.kernelStartAttempts = kernel.startAttempts;
     const executed = await runCells(kernel, nb, run, options);
     if (run.failure) return run;
     run.notebook = executed;

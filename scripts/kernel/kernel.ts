@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Dealer, Subscriber } from "zeromq";
 import { projectRoot } from "../jupyter/kernelspec";
-import { writeConnectionFile } from "./connection";
+import { freePorts, writeConnectionFile } from "./connection";
 import { createMessage, type Message, parse, serialize } from "./messaging";
 
 /** The kernel Jupyter would start for a notebook whose kernelspec is "tslab". */
@@ -28,7 +28,20 @@ export interface KernelOptions {
   startTimeout?: number;
   /** The kernel program. Default: this project's node_modules/.bin/tslab. */
   command?: string;
+  /**
+   * How the kernel's five loopback ports are chosen; default {@link freePorts}, the operating
+   * system's free ones. Tests pass a port that is taken, to see the start retried.
+   */
+  choosePorts?: (count: number) => Promise<number[]>;
 }
+
+/**
+ * Starts tried before giving up when the kernel finds one of its ports taken. Ports are free when
+ * chosen, but another program can bind one before the kernel does: a lesson asking for port 0 in
+ * a kernel beside this one gets its port from the same pool. With a class of kernels starting at
+ * once on one machine it happened once in 80 starts.
+ */
+export const maxStartAttempts = 3;
 
 /** Options for {@link Kernel.execute}. */
 export interface ExecuteOptions {
@@ -76,8 +89,13 @@ export interface KernelInfo {
 export interface Kernel {
   /** The kernel's kernel_info_reply content (language_info goes into the notebook's metadata). */
   readonly info: KernelInfo;
-  /** Milliseconds from spawning the process to the kernel's first reply and first iopub message. */
+  /**
+   * Milliseconds from spawning the process to the kernel's first reply and first iopub message,
+   * every attempt included.
+   */
   readonly startMs: number;
+  /** How many starts it took: 1, or more when another program took a port first. */
+  readonly startAttempts: number;
   /** The kernel's process id. */
   readonly pid: number | undefined;
   /** Runs code as one cell. Rejects with {@link KernelError} if the process dies meanwhile. */
@@ -95,6 +113,11 @@ export interface Kernel {
 /** The kernel could not start, died, or stopped answering. */
 export class KernelError extends Error {
   override name = "KernelError";
+}
+
+/** The kernel could not bind one of its ports (EADDRINUSE): another program took it first. */
+export class KernelPortTakenError extends KernelError {
+  override name = "KernelPortTakenError";
 }
 
 interface Pending {
@@ -124,7 +147,24 @@ process.once("exit", () => {
  */
 export async function startKernel(options: KernelOptions): Promise<Kernel> {
   const started = performance.now();
-  const connection = await writeConnectionFile();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, started, attempt);
+    } catch (error) {
+      if (!(error instanceof KernelPortTakenError) || attempt >= maxStartAttempts) throw error;
+    }
+  }
+}
+
+async function startOnce(
+  options: KernelOptions,
+  started: number,
+  attempt: number,
+): Promise<Kernel> {
+  const connection = await writeConnectionFile(
+    "tslab",
+    await (options.choosePorts ?? freePorts)(5),
+  );
   const { info: conn } = connection;
   const session = randomUUID();
   const child = spawn(
@@ -139,8 +179,18 @@ export async function startKernel(options: KernelOptions): Promise<Kernel> {
 
   // The kernel's own stdout/stderr (not the cells': those go to iopub). Kept for error messages.
   let log = "";
+  let ready = false;
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString("utf8")).slice(-4000);
+    // tslab reports a port it cannot bind and then waits forever, answering nothing: stop it now
+    // (the start is retried on fresh ports) rather than wait out the start timeout.
+    if (!ready && !exitError && /EADDRINUSE/.test(log)) {
+      exitError = new KernelPortTakenError(
+        `the tslab kernel in ${options.cwd} could not bind one of its ports (taken by another program since they were chosen, attempt ${attempt} of ${maxStartAttempts}); its output:\n${log.trim()}`,
+      );
+      child.kill("SIGKILL");
+      for (const wake of exitWaiters) wake();
+    }
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
@@ -300,10 +350,12 @@ export async function startKernel(options: KernelOptions): Promise<Kernel> {
 
   try {
     const info = await waitUntilReady();
+    ready = true;
     const startMs = performance.now() - started;
     return {
       info,
       startMs,
+      startAttempts: attempt,
       pid: child.pid,
       async execute(code, { timeout = 60_000, idleTimeout = 5_000 } = {}) {
         const content = {

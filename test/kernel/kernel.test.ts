@@ -1,7 +1,15 @@
+import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type Kernel, KernelError, startKernel } from "../../scripts/kernel/kernel";
+import { freePorts } from "../../scripts/kernel/connection";
+import {
+  type Kernel,
+  KernelError,
+  KernelPortTakenError,
+  maxStartAttempts,
+  startKernel,
+} from "../../scripts/kernel/kernel";
 
 const fixtures = path.join(import.meta.dirname, "..", "fixtures", "notebooks");
 
@@ -80,3 +88,59 @@ test("startKernel fails with the program's own output when the kernel exits at o
   expect(error.message).toMatch(/the tslab kernel exited \(code 1\)/);
   expect(error.message).toContain("Cannot find module");
 });
+
+test("startKernel starts the kernel again on fresh ports when another program took one first", async () => {
+  // A port taken between the choice and the kernel's bind: what happened to one start in 80 when
+  // a class's kernels and their lessons' port-0 sockets all drew from the same ports at once.
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", resolve));
+  const taken = (squatter.address() as AddressInfo).port;
+  const chosen: number[][] = [];
+  const started = await startKernel({
+    cwd: fixtures,
+    startTimeout: 120_000,
+    choosePorts: async (count) => {
+      const ports = await freePorts(count);
+      if (chosen.length === 0) ports[0] = taken; // the shell port, on the first attempt only
+      chosen.push(ports);
+      return ports;
+    },
+  });
+  try {
+    expect(chosen).toHaveLength(2);
+    expect(chosen[0][0]).toBe(taken);
+    expect(chosen[1]).not.toContain(taken);
+    expect(started.startAttempts).toBe(2);
+    const result = await started.execute("console.log(6 * 7)");
+    expect(result.status).toBe("ok");
+    expect(streamText(result, "stdout")).toBe("42\n");
+  } finally {
+    await started.shutdown();
+    squatter.close();
+  }
+}, 240_000);
+
+test("startKernel gives up after maxStartAttempts starts that each found a port taken", async () => {
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", resolve));
+  const taken = (squatter.address() as AddressInfo).port;
+  let attempts = 0;
+  try {
+    const error = await startKernel({
+      cwd: fixtures,
+      startTimeout: 120_000,
+      choosePorts: async (count) => {
+        attempts += 1;
+        const ports = await freePorts(count);
+        ports[1] = taken; // iopub, every time
+        return ports;
+      },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(KernelPortTakenError);
+    expect(error.message).toContain(`attempt ${maxStartAttempts} of ${maxStartAttempts}`);
+    expect(error.message).toContain("EADDRINUSE");
+    expect(attempts).toBe(maxStartAttempts);
+  } finally {
+    squatter.close();
+  }
+}, 360_000);
