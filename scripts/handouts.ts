@@ -5,17 +5,19 @@
  *   npm run handouts                                   every notebooks/*.ipynb -> dist/handouts/
  *   npm run handouts -- --out DIR FILE.ipynb...        just those notebooks, into DIR
  *   npm run handouts -- --edition student              exercise solutions left out
+ *   npm run handouts -- --watch                        again after every save, until Ctrl-C
  *
  * The output folder is replaced as a whole, and only when the export succeeded.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileCache } from "./handouts/cache";
-import { courseNotebooks, parseEdition, projectRoot, runCli } from "./handouts/cli";
+import { courseNotebooks, failureMessage, parseEdition, projectRoot, runCli } from "./handouts/cli";
 import { buildHandouts, createRenderer } from "./handouts/export";
+import { watchFolders } from "./handouts/watch";
 import { checkReplaceable, writeDirectory } from "./handouts/write";
 
-const usage = `Usage: npm run handouts -- [--out DIR] [--edition instructor|student] [--title TEXT] [--no-cache] [FILE.ipynb...]
+const usage = `Usage: npm run handouts -- [--out DIR] [--edition instructor|student] [--title TEXT] [--no-cache] [--watch] [FILE.ipynb...]
 
 Exports notebooks to HTML handouts: one page per notebook, its notebook, and an index.html.
   --out DIR        output folder (default dist/handouts); replaced as a whole, only on success
@@ -23,10 +25,10 @@ Exports notebooks to HTML handouts: one page per notebook, its notebook, and an 
   --title TEXT     the course's name on the index page
   --no-cache       render everything afresh (by default highlighted code and sanitized HTML
                    are reused from node_modules/.cache/handouts when their input is unchanged)
+  --watch          build, then build again each time a notebook is saved, until Ctrl-C
   FILE.ipynb...    notebooks in lesson order (default: notebooks/*.ipynb by name)`;
 
 async function main(argv: string[]): Promise<void> {
-  const started = performance.now();
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -35,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
       edition: { type: "string" },
       title: { type: "string" },
       "no-cache": { type: "boolean" },
+      watch: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -43,19 +46,57 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const edition = parseEdition(values.edition);
-  const files = positionals.length > 0 ? positionals : await courseNotebooks(projectRoot);
   const out = values.out ?? path.join(projectRoot, "dist", "handouts");
+  // Named notebooks stay those; without names, the course's notebooks as they are at each build
+  // (a lesson added while watching is picked up).
+  const notebooks = () =>
+    positionals.length > 0 ? Promise.resolve(positionals) : courseNotebooks(projectRoot);
+  await notebooks();
   await checkReplaceable(out);
   // With the cache, shiki is loaded only if some code is not in it (lazy).
   const cache = values["no-cache"] ? undefined : fileCache();
   const renderer = await createRenderer({ cache, lazy: cache !== undefined });
-  const handouts = await buildHandouts({ files, edition, courseTitle: values.title }, renderer);
-  await writeDirectory(out, handouts.files, "npm run handouts");
-  cache?.save();
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+
+  const build = async () => {
+    const started = performance.now();
+    const files = await notebooks();
+    const handouts = await buildHandouts({ files, edition, courseTitle: values.title }, renderer);
+    await writeDirectory(out, handouts.files, "npm run handouts");
+    cache?.save();
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    console.log(
+      `handouts: ${handouts.lessons.length} page(s) and index.html, ${edition} edition, in ${path.relative(process.cwd(), out) || "."} (${seconds} s)`,
+    );
+  };
+  if (!values.watch) {
+    await build();
+    return;
+  }
+
+  // --watch: a failed build (a notebook saved half-way, a typo in its JSON) is reported and the
+  // previous pages stay; the next save builds again.
+  const buildAndReport = () =>
+    build().catch((error: unknown) => console.error(failureMessage("handouts", usage, error)));
+  await buildAndReport();
+  const folders = [...new Set((await notebooks()).map((file) => path.dirname(path.resolve(file))))];
+  const named = new Set(positionals.map((file) => path.basename(file)));
+  const watching = watchFolders({
+    folders: positionals.length > 0 ? folders : [path.join(projectRoot, "notebooks")],
+    matches: (name) =>
+      positionals.length > 0 ? named.has(name) : name.endsWith(".ipynb") && !name.startsWith("."),
+    rebuild: buildAndReport,
+  });
   console.log(
-    `handouts: ${handouts.lessons.length} page(s) and index.html, ${edition} edition, in ${path.relative(process.cwd(), out) || "."} (${seconds} s)`,
+    `handouts: watching ${folders.map((f) => path.relative(process.cwd(), f) || ".").join(", ")} for saved notebooks (Ctrl-C to stop)`,
   );
+  await new Promise<void>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        watching.close();
+        resolve();
+      });
+    }
+  });
 }
 
 await runCli("handouts", usage, () => main(process.argv.slice(2)));

@@ -4,6 +4,7 @@
  */
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { inspect } from "node:util";
 
 import { type Edition, editions } from "./edition";
 import { NotebookError } from "./notebook";
@@ -64,15 +65,26 @@ export async function runCli(name: string, usage: string, run: () => Promise<voi
   try {
     await run();
   } catch (error) {
-    if (error instanceof NotebookError || error instanceof OutputError) {
-      console.error(`${name}: ${error.message}`);
-    } else if (error instanceof UsageError || isParseArgsError(error)) {
-      console.error(`${name}: ${(error as Error).message}\n\n${usage}`);
-    } else {
-      console.error(`${name}: unexpected failure, please report it:`, error);
-    }
+    console.error(failureMessage(name, usage, error));
     process.exitCode = 1;
   }
+}
+
+/**
+ * What a program prints for a failure: one line for a notebook, output or usage problem (the
+ * message names the file and the cell), the whole error, stack included, for anything else.
+ *
+ * @example
+ * console.error(failureMessage("handouts", usage, error)); // "handouts: lesson.ipynb: cell 3: ..."
+ */
+export function failureMessage(name: string, usage: string, error: unknown): string {
+  if (error instanceof NotebookError || error instanceof OutputError) {
+    return `${name}: ${error.message}`;
+  }
+  if (error instanceof UsageError || isParseArgsError(error)) {
+    return `${name}: ${(error as Error).message}\n\n${usage}`;
+  }
+  return `${name}: unexpected failure, please report it: ${inspect(error)}`;
 }
 
 function isParseArgsError(error: unknown): boolean {
