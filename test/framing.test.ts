@@ -11,6 +11,7 @@ import {
 import { socket } from "../src/socket";
 import type { StreamSocket } from "../src/stream-socket";
 import { decode, encode } from "../src/text";
+import { seeded } from "./support/random";
 
 const opened: StreamSocket[] = [];
 
@@ -32,19 +33,6 @@ async function pair(): Promise<[StreamSocket, StreamSocket]> {
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((s) => s.close()));
 });
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same chunking on every run. */
-function random(seed: number): (lo: number, hi: number) => number {
-  let a = seed >>> 0;
-  return (lo, hi) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return lo + Math.floor(r * (hi - lo + 1));
-  };
-}
 
 /** Sends `bytes` in seeded random pieces, yielding between them so they travel separately. */
 async function sendInPieces(
@@ -219,7 +207,7 @@ describe("recvLine", () => {
     const lines = Array.from({ length: 40 }, (_, i) => `line ${i}: ${"é🙂x".repeat(i % 7)}`);
     const stream = encode(`${lines.join("\n")}\n`);
     for (let seed = 1; seed <= 15; seed++) {
-      const rand = random(seed);
+      const rand = seeded(seed);
       const [client, connection] = await pair();
       const sending = sendInPieces(client, stream, rand).then(() => client.shutdown(SHUT_WR));
       const got: string[] = [];
@@ -314,14 +302,14 @@ describe("sendFramed and recvFramed", () => {
   test("a 1 MiB random payload arrives byte-exact", async () => {
     const [client, connection] = await pair();
     const payload = Buffer.alloc(1024 * 1024);
-    const rand = random(42);
+    const rand = seeded(42);
     for (let i = 0; i < payload.length; i++) payload[i] = rand(0, 255);
     const [, got] = await Promise.all([sendFramed(client, payload), recvFramed(connection)]);
     expect(got?.equals(payload)).toBe(true);
   });
 
   test("every seeded chunking of a stream of frames gives the same payloads", async () => {
-    const rand0 = random(7);
+    const rand0 = seeded(7);
     const payloads = Array.from({ length: 30 }, (_, i) =>
       Buffer.from(Array.from({ length: (i * 13) % 90 }, () => rand0(0, 255))),
     );
@@ -333,7 +321,7 @@ describe("sendFramed and recvFramed", () => {
       }),
     );
     for (let seed = 1; seed <= 15; seed++) {
-      const rand = random(seed);
+      const rand = seeded(seed);
       const [client, connection] = await pair();
       const sending = sendInPieces(client, stream, rand).then(() => client.shutdown(SHUT_WR));
       const got: Buffer[] = [];
