@@ -18,27 +18,22 @@ async function server(options: Parameters<typeof startEchoServer>[0]): Promise<E
 }
 
 describe("many clients at once", () => {
-  test("100 clients connected together, 20 messages each, all get their own bytes back in order from the lecture's one-at-a-time server", async () => {
-    const echo = await server({});
-    const result = await exchange(echo, 100, 20);
-    expect(result.problems).toEqual([]);
-    expect(result.intact).toBe(100);
-    expect(result.received).toBe(result.sent);
-    await echo.close();
-    expect(echo.served).toBe(100);
-    expect(openSockets()).toEqual([]);
-  });
-
-  test("100 clients, 20 messages each, served concurrently, all get their own bytes back in order", async () => {
-    const echo = await server({ concurrent: true });
-    const result = await exchange(echo, 100, 20);
-    expect(result.problems).toEqual([]);
-    expect(result.intact).toBe(100);
-    expect(result.received).toBe(result.sent);
-    await echo.close();
-    expect(echo.served).toBe(100);
-    expect(openSockets()).toEqual([]);
-  });
+  test.each([
+    ["from the lecture's one-at-a-time server", {}],
+    ["served concurrently", { concurrent: true }],
+  ])(
+    "100 clients connected together, 20 messages each, all get their own bytes back in order %s",
+    async (_, options) => {
+      const echo = await server(options);
+      const result = await exchange(echo, 100, 20);
+      expect(result.problems).toEqual([]);
+      expect(result.intact).toBe(100);
+      expect(result.received).toBe(result.sent);
+      await echo.close();
+      expect(echo.served).toBe(100);
+      expect(openSockets()).toEqual([]);
+    },
+  );
 });
 
 describe("many connections one after another", () => {

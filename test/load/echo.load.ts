@@ -14,20 +14,11 @@ afterEach(async () => {
 });
 
 describe("1,000 clients at once, 100 messages each", () => {
-  test("through the lecture's one-at-a-time server (default backlog 1), every byte comes back, in order, to the right client", async () => {
-    const echo = await startEchoServer({ mode: "until-eof" });
-    const result = await exchange(echo, 1000, 100);
-    expect(result.problems).toEqual([]);
-    expect(result.intact).toBe(1000);
-    expect(result.received).toBe(result.sent);
-    await echo.close();
-    expect(echo.served).toBe(1000);
-    expect(echo.errors).toEqual([]);
-    expect(openSockets()).toEqual([]);
-  });
-
-  test("through a server serving them all concurrently, every byte comes back, in order, to the right client", async () => {
-    const echo = await startEchoServer({ mode: "until-eof", concurrent: true });
+  test.each([
+    ["the lecture's one-at-a-time server (default backlog 1)", { concurrent: false }],
+    ["a server serving them all concurrently", { concurrent: true }],
+  ])("through %s, every byte comes back, in order, to the right client", async (_, options) => {
+    const echo = await startEchoServer({ mode: "until-eof", ...options });
     const result = await exchange(echo, 1000, 100);
     expect(result.problems).toEqual([]);
     expect(result.intact).toBe(1000);
