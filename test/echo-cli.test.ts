@@ -2,25 +2,15 @@
  * The two echo programs run as real processes, as a student runs them in two terminals.
  * Servers always listen on port 0 (any free port) and the tests read the port they print.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
+import { type Program, startProgram } from "./support/processes";
 import { refusedPort } from "./support/stream-pair";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const PYTHON = "/usr/bin/python3";
 const FIXTURES = path.join(ROOT, "test", "fixtures", "python");
-
-/** A process whose output is collected as it comes, with a way to wait for a line. */
-interface Program {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves with the first match of `pattern` in stdout, once it has been printed. */
-  waitFor: (pattern: RegExp) => Promise<RegExpMatchArray>;
-  /** Resolves with the exit code (or the signal's name) once the process has ended. */
-  exited: Promise<number | string>;
-}
 
 const running: ChildProcess[] = [];
 afterEach(() => {
@@ -30,40 +20,9 @@ afterEach(() => {
 });
 
 function run(command: string, args: string[], input?: string): Program {
-  const child = spawn(command, args, { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
-  running.push(child);
-  let out = "";
-  let err = "";
-  const waiters: Array<() => void> = [];
-  const changed = () => {
-    for (const w of waiters.splice(0)) w();
-  };
-  child.stdout?.setEncoding("utf8").on("data", (s: string) => {
-    out += s;
-    changed();
-  });
-  child.stderr?.setEncoding("utf8").on("data", (s: string) => {
-    err += s;
-    changed();
-  });
-  const exited = new Promise<number | string>((resolve) => {
-    child.on("close", (code, signal) => {
-      changed();
-      resolve(code ?? signal ?? -1);
-    });
-  });
-  if (input !== undefined) child.stdin?.end(input);
-  const waitFor = async (pattern: RegExp) => {
-    for (;;) {
-      const match = out.match(pattern);
-      if (match) return match;
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`the program ended before printing ${pattern}:\n${out}\n${err}`);
-      }
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  };
-  return { child, stdout: () => out, stderr: () => err, waitFor, exited };
+  const program = startProgram(command, args, { cwd: ROOT, input });
+  running.push(program.child);
+  return program;
 }
 
 /** One of the echo programs, run as `npm run` runs it (scripts/launch.mjs), without npm. */

@@ -1,11 +1,12 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { startProgram } from "./support/processes";
 
 const root = path.resolve(import.meta.dirname, "..");
 const fixtures = path.join(root, "test/fixtures/handouts");
@@ -138,30 +139,15 @@ describe("npm run handouts -- --watch", () => {
     const lesson = path.join(lessons, "01_basics.ipynb");
     await writeFile(lesson, await readFile(course[0], "utf8"));
     const out = path.join(work, "watched-site");
-    const child = spawn(
+    const watcher = startProgram(
       process.execPath,
       ["scripts/launch.mjs", "scripts/handouts.ts", "--watch", "--out", out, lesson],
-      { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: root },
     );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    const waitFor = async (text: () => string, pattern: RegExp, count: number) => {
-      const deadline = Date.now() + 30_000;
-      while ((text().match(new RegExp(pattern.source, `${pattern.flags}g`)) ?? []).length < count) {
-        if (Date.now() > deadline) throw new Error(`gave up waiting for ${pattern} in:\n${text()}`);
-        await sleep(50);
-      }
-    };
+    const built = (count: number) => watcher.waitFor(/^handouts: 1 page\(s\)/m, { count });
     try {
-      await waitFor(() => stdout, /watching .* for saved notebooks/, 1);
-      await waitFor(() => stdout, /^handouts: 1 page\(s\)/m, 1);
+      await watcher.waitFor(/watching .* for saved notebooks/);
+      await built(1);
 
       // A save: the page shows the new text.
       const notebook = JSON.parse(await readFile(lesson, "utf8"));
@@ -172,24 +158,24 @@ describe("npm run handouts -- --watch", () => {
         source: "A sentence added while watching.",
       });
       await writeFile(lesson, JSON.stringify(notebook));
-      await waitFor(() => stdout, /^handouts: 1 page\(s\)/m, 2);
+      await built(2);
       expect(await readFile(path.join(out, "01_basics.html"), "utf8")).toContain(
         "A sentence added while watching.",
       );
 
       // A broken save: one line naming the file, the pages of the last good save stay.
       await writeFile(lesson, '{"cells": [');
-      await waitFor(() => stderr, /not valid JSON/, 1);
-      expect(stderr).toContain(`handouts: ${lesson}: not valid JSON`);
+      await watcher.waitFor(/not valid JSON/, { stream: "stderr" });
+      expect(watcher.stderr()).toContain(`handouts: ${lesson}: not valid JSON`);
       expect(await readFile(path.join(out, "01_basics.html"), "utf8")).toContain(
         "A sentence added while watching.",
       );
-      expect(child.exitCode).toBe(null);
+      expect(watcher.child.exitCode).toBe(null);
 
-      child.kill("SIGINT");
-      expect(await exited).toBe(0);
+      watcher.child.kill("SIGINT");
+      expect(await watcher.exited).toBe(0);
     } finally {
-      child.kill("SIGKILL");
+      watcher.child.kill("SIGKILL");
     }
   }, 90_000);
 });

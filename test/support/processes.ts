@@ -25,3 +25,71 @@ export async function stop(child: ChildProcess): Promise<void> {
   child.kill("SIGKILL");
   await exited;
 }
+
+/** A process whose output is collected as it comes, with a way to wait for what it prints. */
+export interface Program {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /**
+   * Resolves with the `count`th match (default the first) of `pattern` in `stream` (default
+   * stdout), once it has been printed; rejects if the process ends first.
+   */
+  waitFor: (
+    pattern: RegExp,
+    options?: { stream?: "stdout" | "stderr"; count?: number },
+  ) => Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or the signal's name) once the process has ended. */
+  exited: Promise<number | string>;
+}
+
+/**
+ * Starts `command` and collects its output; `input`, if given, is written to its stdin, which is
+ * then closed.
+ *
+ * @example
+ * const server = startProgram(process.execPath, ["scripts/launch.mjs", "scripts/echo-server.ts"], { cwd: root });
+ * const [, port] = await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
+ */
+export function startProgram(
+  command: string,
+  args: string[],
+  options: { cwd: string; input?: string },
+): Program {
+  const child = spawn(command, args, { cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
+  const text = { stdout: "", stderr: "" };
+  const waiters: Array<() => void> = [];
+  const changed = () => {
+    for (const w of waiters.splice(0)) w();
+  };
+  for (const stream of ["stdout", "stderr"] as const) {
+    child[stream].setEncoding("utf8").on("data", (s: string) => {
+      text[stream] += s;
+      changed();
+    });
+  }
+  const exited = new Promise<number | string>((resolve) => {
+    child.on("close", (code, signal) => {
+      changed();
+      resolve(code ?? signal ?? -1);
+    });
+  });
+  if (options.input !== undefined) child.stdin.end(options.input);
+  const waitFor: Program["waitFor"] = async (pattern, { stream = "stdout", count = 1 } = {}) => {
+    const every = new RegExp(
+      pattern.source,
+      pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`,
+    );
+    for (;;) {
+      const matches = [...text[stream].matchAll(every)];
+      if (matches.length >= count) return matches[count - 1];
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(
+          `the program ended before printing ${pattern} (${count}):\n${text.stdout}\n${text.stderr}`,
+        );
+      }
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  return { child, stdout: () => text.stdout, stderr: () => text.stderr, waitFor, exited };
+}
