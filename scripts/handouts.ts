@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
   // (a lesson added while watching is picked up).
   const notebooks = () =>
     positionals.length > 0 ? Promise.resolve(positionals) : courseNotebooks(projectRoot);
+  // Nothing to export, or an output folder this script may not replace: say so before loading anything.
   await notebooks();
   await checkReplaceable(out);
   // With the cache, shiki is loaded only if some code is not in it (lazy).
@@ -78,10 +79,13 @@ async function main(argv: string[]): Promise<void> {
   const buildAndReport = () =>
     build().catch((error: unknown) => console.error(failureMessage("handouts", usage, error)));
   await buildAndReport();
-  const folders = [...new Set((await notebooks()).map((file) => path.dirname(path.resolve(file))))];
+  const folders =
+    positionals.length > 0
+      ? [...new Set(positionals.map((file) => path.dirname(path.resolve(file))))]
+      : [path.join(projectRoot, "notebooks")];
   const named = new Set(positionals.map((file) => path.basename(file)));
   const watching = watchFolders({
-    folders: positionals.length > 0 ? folders : [path.join(projectRoot, "notebooks")],
+    folders,
     matches: (name) =>
       positionals.length > 0 ? named.has(name) : name.endsWith(".ipynb") && !name.startsWith("."),
     rebuild: buildAndReport,
