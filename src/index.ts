@@ -48,6 +48,8 @@ export {
   formatResult,
   resetChecks,
   summary,
+  TIME_SCALE_VARIABLE,
+  timeLimit,
 } from "./exercise";
 export {
   FRAME_HEADER_BYTES,

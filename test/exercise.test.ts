@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { check, checkResults, formatResult, resetChecks, summary } from "../src/exercise";
+import {
+  check,
+  checkResults,
+  formatResult,
+  resetChecks,
+  summary,
+  TIME_SCALE_VARIABLE,
+  timeLimit,
+} from "../src/exercise";
 import { socket } from "../src/socket";
 import { closeAll } from "../src/tracker";
 
@@ -56,8 +64,31 @@ describe("check", () => {
     await check("waits forever", () => new Promise(() => {}), "reply to the client", {
       timeout: 50,
     });
-    expect(printed[0]).toMatch(/^FAIL waits forever: it did not finish within 0.05 s/);
+    expect(printed[0]).toMatch(
+      /^FAIL waits forever: the check's time limit of 0.05 s ran out \(it had run 0\.\d s\)/,
+    );
     expect(printed[0]).toMatch(/— hint: reply to the client$/);
+  });
+
+  test("the time limit is scaled by SOCKETS_COURSE_TIME_SCALE on a loaded machine", async () => {
+    vi.stubEnv(TIME_SCALE_VARIABLE, "3");
+    try {
+      expect(timeLimit(1000)).toBe(3000);
+      await check("waits forever", () => new Promise(() => {}), undefined, { timeout: 20 });
+      expect(printed[0]).toMatch(/time limit of 0.06 s ran out/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(timeLimit(1000)).toBe(1000);
+  });
+
+  test("a scale that is not a positive number leaves the time limit as it is", () => {
+    vi.stubEnv(TIME_SCALE_VARIABLE, "fast");
+    try {
+      expect(timeLimit(1000)).toBe(1000);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   test("a failing socket operation is reported with its code", async () => {

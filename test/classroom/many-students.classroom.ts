@@ -12,12 +12,17 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { projectRoot } from "../../scripts/jupyter/kernelspec";
 import { executeNotebooks, type NotebookRun } from "../../scripts/kernel/execute-notebook";
+import { TIME_SCALE_VARIABLE } from "../../src/exercise";
 import { beforeDeadline } from "../support/deadline";
 import { createClassProgress } from "./class-progress";
 
 const students = Number(process.env.CLASSROOM_STUDENTS ?? 8);
 /** Per cell: generous, since N kernels share two cores. A hung cell still ends the test. */
 const cellTimeoutMs = 180_000;
+
+// N kernels on two cores: the checks' time limits (there to stop a hang) grow with the class, so
+// that a right solution never fails for being slow. The kernels inherit this environment.
+process.env[TIME_SCALE_VARIABLE] ??= String(Math.max(1, Math.ceil(students / 2)));
 
 const courseDir = path.join(projectRoot, "notebooks");
 // CLASSROOM_LESSONS=3: only the first three lessons, for a quicker look on a busy machine.
