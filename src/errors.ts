@@ -170,10 +170,10 @@ export function hintFor(code: string, syscall: string, address?: string, port?: 
     case "ECONNREFUSED":
       return `nothing is listening on ${where}; start the server first (and check the port)`;
     case "EADDRINUSE":
-      return `something is already listening on ${where}, often a server from an earlier cell or another program; call closeAll() to close this notebook's sockets, or use port 0 to get any free port`;
+      return `another socket already uses ${where}: a server from an earlier cell or another program (sockets share a port only if every one sets SO_REUSEPORT), or a recent TCP connection on that port still in TIME_WAIT (it blocks programs that do not set SO_REUSEADDR, such as a Python server restarted at once); call closeAll() to close this notebook's sockets, or use port 0 to get any free port`;
     case "EACCES":
       if (port !== undefined && port > 0 && port < 1024) {
-        return `ports 0-1023 are well-known ports reserved for system services and need administrator rights; use a port from 1024 to 65535, or 0 for any free port`;
+        return `ports 0-1023 are well-known ports reserved for system services: on Linux, binding a port below net.ipv4.ip_unprivileged_port_start (1024 unless changed) needs administrator rights; use a port from 1024 to 65535, or 0 for any free port`;
       }
       return "the system does not allow this program to do that";
     case "ECONNRESET":
@@ -261,7 +261,7 @@ function reportedBy(err: SocketError, syscall: string | undefined): SocketError 
  *
  * @example
  * const err = systemError("EACCES", "listen", "127.0.0.1", 80);
- * err.hint; // "ports 0-1023 are well-known ports reserved ..."
+ * err.hint; // "ports 0-1023 are well-known ports reserved for system services: on Linux, ..."
  */
 export function systemError(
   code: string,
