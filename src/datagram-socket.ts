@@ -65,6 +65,8 @@ interface Waiter {
  * const [data, sender] = await server.recvfrom(1024, { timeout: 1000 });
  */
 export class DatagramSocket extends Endpoint implements TrackedSocket {
+  /** The socket's type, as Python's `sock.type`. @example udp.type; // "SOCK_DGRAM" */
+  readonly type = SOCK_DGRAM;
   /** Datagrams dropped because the queue of unread ones was full. @example udp.droppedDatagrams; // 0 */
   droppedDatagrams = 0;
   private _state: DatagramState = "fresh";

@@ -24,6 +24,7 @@ export type UsageErrorCode =
   | "ERR_NOT_CONNECTED"
   | "ERR_ALREADY_CONNECTED"
   | "ERR_SOCKET_CLOSED"
+  | "ERR_NOT_SUPPORTED"
   | "ERR_TIMEOUT";
 
 /** What Node attaches to a system error (the fields of `NodeJS.ErrnoException` we keep). */
