@@ -105,10 +105,20 @@ export const misuse = {
       "ERR_NOT_SUPPORTED",
       `socketTable: ${source} has a line this helper cannot read (a format it does not know): ${JSON.stringify(line.trim())}`,
     ),
-  recvfromUnbound: () =>
+  recvfromUnbound: (op = "recvfrom") =>
     err(
       "ERR_NOT_BOUND",
-      "recvfrom: the socket has no port yet, so nothing can reach it; bind first (or sendto, which binds)",
+      `${op}: the socket has no port yet, so nothing can reach it; bind first (or sendto or connect, which bind)`,
+    ),
+  sendtoWhenConnected: (peer: string) =>
+    err(
+      "ERR_ALREADY_CONNECTED",
+      `sendto: this UDP socket is connected to ${peer}; use send(data), or disconnect() first to send elsewhere`,
+    ),
+  notConnectedUdp: (op: string) =>
+    err(
+      "ERR_NOT_CONNECTED",
+      `${op}: this UDP socket is not connected; connect(address) ties it to one peer`,
     ),
 };
 
