@@ -213,6 +213,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
         err ? reject(toSocketError(err, "sendto", host, port)) : resolve(n),
       );
     });
+    if (this.local[1] === 0) this.readLocal(sock);
     this.trace("sendto", bytes, target, port);
     return sent;
   }
@@ -250,7 +251,9 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
 
   /**
    * Unties a connected socket from its peer (Python: `connect((AF_UNSPEC, ...))`): it receives
-   * from anyone again, and sends with sendto. Its port stays.
+   * from anyone again, and sends with sendto. Linux keeps a port that bind asked for by number;
+   * a port the system chose (bind to port 0, or the first sendto or connect) is given back, as in
+   * Python: `localPort` is then 0 until the next sendto, which gets a new one.
    *
    * @example
    * await udp.disconnect();
@@ -267,6 +270,13 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.peer = undefined;
     this.refused = undefined;
     this._state = "bound";
+    this.readLocal(sock);
+  }
+
+  /** The system may have changed the local port: dropped by disconnect, chosen by a send. */
+  private readLocal(sock: DgramSocket): void {
+    const where = sock.address();
+    this.local = [where.address, where.port];
   }
 
   /**
