@@ -224,7 +224,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * needs no address, recv and recvfrom return only that peer's datagrams, getpeername() names
    * it, and an ICMP "port unreachable" (nothing listens there) makes the next send or recv
    * reject with ECONNREFUSED. An unbound socket is first bound to a free port (on loopback when
-   * the peer is). Connecting again changes the peer.
+   * the peer is). Connecting again changes the peer (Node unties the socket first, so unlike
+   * Python's a port the system chose may change then).
    *
    * @example
    * const udp = socket(AF_INET, SOCK_DGRAM);
@@ -247,6 +248,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const remote = sock.remoteAddress();
     this.peer = [remote.address, remote.port];
     this._state = "connected";
+    this.readLocal(sock);
   }
 
   /**
