@@ -213,6 +213,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
         err ? reject(toSocketError(err, "sendto", host, port)) : resolve(n),
       );
     });
+    if (this.local[1] === 0) this.readLocal(sock);
     this.trace("sendto", bytes, target, port);
     return sent;
   }
@@ -223,7 +224,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * needs no address, recv and recvfrom return only that peer's datagrams, getpeername() names
    * it, and an ICMP "port unreachable" (nothing listens there) makes the next send or recv
    * reject with ECONNREFUSED. An unbound socket is first bound to a free port (on loopback when
-   * the peer is). Connecting again changes the peer.
+   * the peer is). Connecting again changes the peer (Node unties the socket first, so unlike
+   * Python's a port the system chose may change then).
    *
    * @example
    * const udp = socket(AF_INET, SOCK_DGRAM);
@@ -246,11 +248,14 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const remote = sock.remoteAddress();
     this.peer = [remote.address, remote.port];
     this._state = "connected";
+    this.readLocal(sock);
   }
 
   /**
    * Unties a connected socket from its peer (Python: `connect((AF_UNSPEC, ...))`): it receives
-   * from anyone again, and sends with sendto. Its port stays.
+   * from anyone again, and sends with sendto. Linux keeps a port that bind asked for by number;
+   * a port the system chose (bind to port 0, or the first sendto or connect) is given back, as in
+   * Python: `localPort` is then 0 until the next sendto, which gets a new one.
    *
    * @example
    * await udp.disconnect();
@@ -267,6 +272,13 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.peer = undefined;
     this.refused = undefined;
     this._state = "bound";
+    this.readLocal(sock);
+  }
+
+  /** The system may have changed the local port: dropped by disconnect, chosen by a send. */
+  private readLocal(sock: DgramSocket): void {
+    const where = sock.address();
+    this.local = [where.address, where.port];
   }
 
   /**
