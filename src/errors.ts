@@ -176,7 +176,7 @@ export function hintFor(code: string, syscall: string, address?: string, port?: 
     case "EDESTADDRREQ":
       return "this UDP socket has no peer to send to: give the address with sendto(data, address), or connect(address) first";
     case "EADDRINUSE":
-      return `another socket already uses ${where}: a server from an earlier cell or another program (sockets share a port only if every one sets SO_REUSEPORT), or a recent TCP connection on that port still in TIME_WAIT (it blocks programs that do not set SO_REUSEADDR, such as a Python server restarted at once); call closeAll() to close this notebook's sockets, or use port 0 to get any free port`;
+      return `another socket already uses ${where}: a server from an earlier cell or another program (sockets share a port only if every one sets SO_REUSEPORT), or a recent TCP connection on that port still in TIME_WAIT (a server restarted at once: it needs SO_REUSEADDR, which Node always sets and Python only when asked); call closeAll() to close this notebook's sockets, or use port 0 to get any free port`;
     case "EACCES":
       if (port !== undefined && port > 0 && port < 1024) {
         return `ports 0-1023 are well-known ports reserved for system services: on Linux, binding a port below net.ipv4.ip_unprivileged_port_start (1024 unless changed) needs administrator rights; use a port from 1024 to 65535, or 0 for any free port`;
