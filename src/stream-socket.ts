@@ -314,9 +314,16 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
 
   /**
    * Closes the socket and resolves once the system has released it. A listening socket stops
-   * accepting (connections it already accepted stay open; ones not yet accepted are closed); a
-   * connection sends what send handed to the system, then FIN. Waiting calls (accept, recv, a
-   * connect in progress) reject with ERR_SOCKET_CLOSED. Closing twice is harmless.
+   * accepting (connections it already accepted stay open; ones not yet accepted are closed). A
+   * connection ends one of two ways, as Linux's close() does for Python and C:
+   * - every byte the peer sent was read (recv returned it): what send handed to the system goes
+   *   out, then FIN, a clean end: the peer's recv returns the data, then an empty Buffer;
+   * - bytes the peer sent are still unread (in this socket's receive queue, or still in the
+   *   operating system's buffer): the connection is reset (RST), those bytes are thrown away and
+   *   the peer's next recv or send fails with ECONNRESET. Read until recv returns empty (or as
+   *   much as the protocol says) before close to end cleanly.
+   * Waiting calls (accept, recv, a connect in progress) reject with ERR_SOCKET_CLOSED. Closing
+   * twice is harmless.
    *
    * @example
    * await connection.close();
