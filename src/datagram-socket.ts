@@ -365,10 +365,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * @example
    * const [data, [host, port]] = await udp.recvfrom(1024, { timeout: 1000 });
    */
-  recvfrom(
-    max: number,
-    options: TimeoutOption = {},
-  ): Promise<[data: Buffer, address: Address]> {
+  recvfrom(max: number, options: TimeoutOption = {}): Promise<[data: Buffer, address: Address]> {
     return this.pending.run((done) => this.receive(max, options, "recvfrom", done));
   }
 
