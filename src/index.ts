@@ -63,6 +63,16 @@ export {
   recvLine,
   sendFramed,
 } from "./framing";
+export { type HostsEntry, hostsFilePath, parseHostsFile, readHostsFile } from "./hosts-file";
+export { type IPv6LoopbackStatus, ipv6Loopback } from "./ipv6-loopback";
+export {
+  type LossyServer,
+  type LossyServerOptions,
+  lossyFates,
+  type PingFate,
+  startLossyServer,
+} from "./lossy-server";
+export { seededRandom } from "./random";
 export { socket } from "./socket";
 export { StreamSocket, type StreamState } from "./stream-socket";
 export { type DecodeOptions, decode, encode, Utf8StreamDecoder } from "./text";

@@ -88,6 +88,31 @@ export const misuse = {
     ),
   badShutdown: (how: unknown) =>
     err("ERR_INVALID_ARGUMENT", `shutdown takes SHUT_RD, SHUT_WR or SHUT_RDWR; got ${String(how)}`),
+  badShare: (name: string, value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: ${name} is a share from 0 to 1 (0.3 = 30 %), got ${String(value)}`,
+    ),
+  sharesOver1: (loss: number, delay: number, duplicate: number) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: lossRate + delayRate + duplicateRate is at most 1 (each datagram has one fate), got ${loss} + ${delay} + ${duplicate}`,
+    ),
+  badDelay: (value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: delayMs is how late a delayed answer comes, milliseconds from 0, got ${String(value)}`,
+    ),
+  badSeed: (value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: the seed is a whole number like 42 (the same seed gives the same losses), got ${String(value)}`,
+    ),
+  badFateCount: (value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `lossyFates: the count is how many datagrams' fates to list, a whole number from 0, got ${String(value)}`,
+    ),
   recvfromUnbound: () =>
     err(
       "ERR_NOT_BOUND",
