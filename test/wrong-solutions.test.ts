@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   describeRun,
   type ExerciseRun,
@@ -29,6 +29,14 @@ describe.each([...fixtures])("%s", (notebook, notebookFixtures) => {
   beforeAll(async () => {
     if (existsSync(file)) proof = await proveNotebook(file, notebookFixtures);
   }, hookTimeout(notebookFixtures.length));
+
+  afterAll(() => {
+    if (proof === undefined) return;
+    const slowest = [...proof.variants].sort(([, a], [, b]) => b.check.ms - a.check.ms)[0];
+    console.log(
+      `${notebook}: ${notebookFixtures.length} wrong solutions in ${(proof.totalMs / 1000).toFixed(1)} s (kernel start ${(proof.kernelStartMs / 1000).toFixed(1)} s${slowest ? `, slowest check ${(slowest[1].check.ms / 1000).toFixed(1)} s: ${path.basename(slowest[0])}` : ""})`,
+    );
+  });
 
   const ran = (): NotebookProof => {
     if (!existsSync(file)) {

@@ -108,7 +108,7 @@ export interface ProveOptions {
   cellTimeout?: number;
   /**
    * The time scale (SOCKETS_COURSE_TIME_SCALE) inside the kernel while wrong solutions run: they
-   * only have to fail, and a wrong solution that hangs then costs less. Default: a third of the
+   * only have to fail, and a wrong solution that hangs then costs less. Default: a fifth of the
    * scale the reference solutions run with.
    */
   variantTimeScale?: number;
@@ -159,7 +159,7 @@ export async function proveNotebook(
   }
 
   const outerScale = Number(process.env.SOCKETS_COURSE_TIME_SCALE ?? "1") || 1;
-  const variantScale = options.variantTimeScale ?? outerScale / 3;
+  const variantScale = options.variantTimeScale ?? outerScale / 5;
   const timeout = options.cellTimeout ?? 120_000;
   const kernel = await startKernel({ cwd: path.dirname(path.resolve(file)) });
   proof.kernelStartMs = kernel.startMs;
