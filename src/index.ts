@@ -75,6 +75,14 @@ export {
 } from "./lossy-server";
 export { seededRandom } from "./random";
 export { socket } from "./socket";
+export {
+  type SocketOwner,
+  SocketTable,
+  type SocketTableFilter,
+  type SocketTableRow,
+  type SocketTableState,
+  socketTable,
+} from "./socket-table";
 export { StreamSocket, type StreamState } from "./stream-socket";
 export { type DecodeOptions, decode, encode, Utf8StreamDecoder } from "./text";
 export {
