@@ -85,6 +85,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   /** An ICMP "port unreachable" for a connected socket, reported once by the next send/recv. */
   private refused: Error | undefined;
   private peer: Address | undefined;
+  /** A connect() in progress (to tell a forgotten `await` from a send with no peer). */
+  private connecting = 0;
   private readonly maxDatagrams: number;
   private readonly maxBytes: number;
   /** Trace: a socket that binds itself is a server; one bound by its first sendto, a client. */
@@ -236,6 +238,15 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   async connect(address: AddressInput): Promise<void> {
     this.usable("connect");
     const [host, port] = parseAddress(address, this.family, "connect", true);
+    this.connecting += 1;
+    try {
+      await this.tie(host, port);
+    } finally {
+      this.connecting -= 1;
+    }
+  }
+
+  private async tie(host: string, port: number): Promise<void> {
     await this.bindFor(host);
     const sock = this.usableSocket("connect");
     if (this.peer) this.untie(sock);
@@ -316,6 +327,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const bytes = asBytes(data, "send");
     const sock = this.usableSocket("send");
     const peer = this.peer;
+    if (!peer && this.connecting > 0) throw misuse.notFinished("send", "connect");
     if (!peer) throw systemError("EDESTADDRREQ", "send");
     this.throwRefused("send");
     const sent = await new Promise<number>((resolve, reject) => {
@@ -362,6 +374,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     checkSize(max, op);
     const timeout = validateTimeout(options.timeout, op);
     this.usable(op);
+    if (this._state === "fresh" && this.binding) throw misuse.notFinished(op, "bind");
     if (this._state !== "bound" && this._state !== "connected") throw misuse.recvfromUnbound(op);
     let d = this.queue.shift();
     if (d) this.queuedBytes -= d.data.length;

@@ -81,6 +81,15 @@ export const misuse = {
         ? `${op}: a listening socket carries no data; use the connection that accept() returned`
         : `${op}: the socket is not connected; connect (client) or accept (server) first`,
     ),
+  notFinished: (op: string, pending: "connect" | "listen" | "bind") =>
+    err(
+      pending === "connect"
+        ? "ERR_NOT_CONNECTED"
+        : pending === "listen"
+          ? "ERR_NOT_LISTENING"
+          : "ERR_NOT_BOUND",
+      `${op}: ${pending}() has not finished yet: did you forget \`await\`? (\`await sock.${pending}(...)\` waits until it has)`,
+    ),
   noPeer: () =>
     err(
       "ERR_NOT_CONNECTED",

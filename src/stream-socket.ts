@@ -18,13 +18,22 @@ import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
 import { type TimeoutOption, timeoutError, validateTimeout } from "./wait";
 
 /**
- * Where a StreamSocket is in its life: created, bound (address chosen), listening (a server),
- * connecting, connected (a client, or a connection returned by accept), closed.
+ * Where a StreamSocket is in its life: created, bound (address chosen), listen-pending (listen()
+ * called and not finished: the system is binding; await it), listening (a server), connecting
+ * (connect() called and not finished), connected (a client, or a connection returned by
+ * accept), closed.
  *
  * @example
  * if (sock.state === "closed") console.log("create a new socket");
  */
-export type StreamState = "fresh" | "bound" | "listening" | "connecting" | "connected" | "closed";
+export type StreamState =
+  | "fresh"
+  | "bound"
+  | "listen-pending"
+  | "listening"
+  | "connecting"
+  | "connected"
+  | "closed";
 
 /** The smallest queue of not-yet-accepted connections asked of the system (Node's default). */
 const SYSTEM_BACKLOG = 511;
@@ -59,13 +68,28 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private readShut = false;
   private writeShut = false;
   private closing: Promise<void> | undefined;
-  /** The call in progress while the state is "connecting": listen or connect. */
+  /** The call that opened the socket last (listen or connect): a waiting one that close ends. */
   private opening: "listen" | "connect" = "connect";
+  private _backlog: number | undefined;
   private readonly closed = unlimitedAbortController();
 
   /** Where the socket is in its life (see {@link StreamState}). @example server.state; // "listening" */
   get state(): StreamState {
     return this._state;
+  }
+
+  /**
+   * The length of the queue of not-yet-accepted connections that listen() asked the operating
+   * system for: the backlog you passed, but at least 511 (Node's default), so listen(1) asks for
+   * 511. Linux then caps it at net.core.somaxconn (4096 by default since Linux 5.4). Undefined
+   * before listen. See listen() for why the floor changes nothing a lesson can see.
+   *
+   * @example
+   * await server.listen(1);
+   * server.backlog; // 511
+   */
+  get backlog(): number | undefined {
+    return this._backlog;
   }
 
   /**
@@ -96,11 +120,14 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * If this kernel's helper already listens on that host and port (a cell run twice), the old
    * listener and its connections are closed first.
    *
-   * About `backlog`: in Python it is how many connections the system queues until accept. Node
-   * instead takes each connection from the system as soon as it arrives, and it waits here,
-   * unread, until accept(): this queue has no limit, so `backlog` changes nothing a lesson can
-   * see. The system's own queue is given at least Node's default of 511, because a burst of
-   * clients beyond it can be lost on some systems (clients connected, never accepted).
+   * About `backlog`: in Python (and C) it is passed to the system's listen(2): how many
+   * connections that finished the handshake the operating system queues until accept (Linux caps
+   * it at net.core.somaxconn). Node instead takes each connection from the system as soon as it
+   * arrives, and it waits here, unread, until accept(): this queue has no limit, so `backlog`
+   * changes nothing a lesson can see, and socketTable() shows 0 waiting on this socket. The
+   * helper asks the system for at least Node's default of 511 whatever you pass (listen(1) asks
+   * for 511, listen(1000) for 1000; `backlog` says what was asked), because a burst of clients
+   * beyond the system's queue can be lost on some systems (clients connected, never accepted).
    *
    * @example
    * await server.bind(["127.0.0.1", 0]);
@@ -110,12 +137,13 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   async listen(backlog = SYSTEM_BACKLOG): Promise<void> {
     this.usable("listen");
     if (this._state === "listening") return;
+    if (this._state === "listen-pending") throw misuse.notFinished("listen", "listen");
     if (this._state === "connecting" || this._state === "connected")
       throw misuse.listenWhenConnected();
     if (!this.bound) throw misuse.listenUnbound();
     if (!Number.isInteger(backlog) || backlog < 0) throw misuse.badBacklog(backlog);
     const [host, port] = this.bound;
-    this._state = "connecting";
+    this._state = "listen-pending";
     this.opening = "listen";
     track(this);
     try {
@@ -128,6 +156,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
       await releasePort("tcp", ip, port);
       this.usable("listen");
       const systemBacklog = Math.max(backlog, SYSTEM_BACKLOG);
+      this._backlog = systemBacklog;
       const listener = await Listener.open(ip, port, systemBacklog, host, this.closed.signal);
       if (this.state === "closed") {
         // close() came while the system was binding: it found nothing to close yet.
@@ -159,8 +188,9 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   async accept(options: TimeoutOption = {}): Promise<[connection: StreamSocket, address: Address]> {
     this.usable("accept");
     const timeout = validateTimeout(options.timeout, "accept");
+    if (this._state === "listen-pending") throw misuse.notFinished("accept", "listen");
     if (this._state !== "listening" || !this.listener)
-      throw misuse.notListening(this._state === "connected");
+      throw misuse.notListening(this._state === "connected" || this._state === "connecting");
     const arrival = await this.listener.next(timeout, this.closed.signal);
     const connection = new StreamSocket(this.family);
     connection.side = "server";
@@ -181,8 +211,10 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    */
   async connect(address: AddressInput, options: TimeoutOption = {}): Promise<void> {
     this.usable("connect");
-    if (this._state === "listening") throw misuse.connectWhenListening();
-    if (this._state === "connecting" || this._state === "connected") {
+    if (this._state === "listening" || this._state === "listen-pending")
+      throw misuse.connectWhenListening();
+    if (this._state === "connecting") throw misuse.notFinished("connect", "connect");
+    if (this._state === "connected") {
       const to = this.remote ? ` to ${formatAddress(...this.remote)}` : "";
       throw misuse.alreadyConnected(to);
     }
@@ -314,9 +346,16 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
 
   /**
    * Closes the socket and resolves once the system has released it. A listening socket stops
-   * accepting (connections it already accepted stay open; ones not yet accepted are closed); a
-   * connection sends what send handed to the system, then FIN. Waiting calls (accept, recv, a
-   * connect in progress) reject with ERR_SOCKET_CLOSED. Closing twice is harmless.
+   * accepting (connections it already accepted stay open; ones not yet accepted are closed). A
+   * connection ends one of two ways, as Linux's close() does for Python and C:
+   * - every byte the peer sent was read (recv returned it): what send handed to the system goes
+   *   out, then FIN, a clean end: the peer's recv returns the data, then an empty Buffer;
+   * - bytes the peer sent are still unread (in this socket's receive queue, or still in the
+   *   operating system's buffer): the connection is reset (RST), those bytes are thrown away and
+   *   the peer's next recv or send fails with ECONNRESET. Read until recv returns empty (or as
+   *   much as the protocol says) before close to end cleanly.
+   * Waiting calls (accept, recv, a connect in progress) reject with ERR_SOCKET_CLOSED. Closing
+   * twice is harmless.
    *
    * @example
    * await connection.close();
@@ -362,8 +401,12 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
 
   private connection(operation: string): Connection {
     this.usable(operation);
+    if (this._state === "connecting") throw misuse.notFinished(operation, "connect");
     if (this._state !== "connected" || !this.conn)
-      throw misuse.notConnected(operation, this._state === "listening");
+      throw misuse.notConnected(
+        operation,
+        this._state === "listening" || this._state === "listen-pending",
+      );
     return this.conn;
   }
 
