@@ -216,6 +216,50 @@ describe.skipIf(linuxOnly)("socketTable on Linux", () => {
   });
 
   test.skipIf(pythonMissing)(
+    "LAST_ACK: the side that closes second waits there while its FIN cannot go out (a peer that reads nothing)",
+    async () => {
+      const server = await listeningServer();
+      // A client with a tiny receive buffer that half-closes and then reads nothing: its window
+      // fills, so the server's data, and the FIN queued behind it, cannot be sent.
+      const python = startProgram(
+        PYTHON,
+        [
+          "-u",
+          "-c",
+          [
+            "import socket, sys",
+            "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)",
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)",
+            "s.connect(('127.0.0.1', int(sys.argv[1])))",
+            "s.shutdown(socket.SHUT_WR)",
+            "print('half-closed from port %d' % s.getsockname()[1])",
+            "sys.stdin.read()",
+          ].join("\n"),
+          String(server.localPort),
+        ],
+        { cwd: process.cwd() },
+      );
+      children.push(python);
+      const clientPort = Number((await python.waitFor(/half-closed from port (\d+)/))[1]);
+      const [connection] = await server.accept({ timeout: 10_000 });
+      expect((await connection.recv(1024, { timeout: 10_000 })).length).toBe(0);
+      void connection.send(Buffer.alloc(16 * 1024 * 1024)).catch(() => {});
+      await rowsWhen(
+        server.localPort,
+        (rs) => (row(rs, server.localPort, clientPort)?.sendQueue ?? 0) > 0,
+      );
+      await connection.close();
+      const rows = await rowsWhen(
+        server.localPort,
+        (rs) => row(rs, server.localPort, clientPort)?.state === "LAST_ACK",
+      );
+      expect(row(rows, server.localPort, clientPort)).toMatchObject({ owner: "none", inode: 0 });
+      expect(row(rows, server.localPort, clientPort)?.sendQueue).toBeGreaterThan(0);
+      expect(row(socketTable().rows, server.localPort, clientPort)?.state).toBe("LAST_ACK");
+    },
+  );
+
+  test.skipIf(pythonMissing)(
     "a Python server that does not call accept shows its accept queue growing; only the port filter shows it",
     async () => {
       const python = startProgram(
