@@ -153,29 +153,34 @@ export function socketTable(filter: SocketTableFilter = {}): SocketTable {
 
 let kernelPortsRead: Set<number> | undefined;
 
-/**
- * The Jupyter kernel's own TCP ports (ZeroMQ: shell, iopub, stdin, control, heartbeat), from the
- * connection file Jupyter started it with (`--config-path FILE` for tslab, `-f FILE` for
- * others); empty outside a kernel. They are plumbing between the notebook and the kernel, not
- * the lesson's sockets.
- */
 function kernelPorts(): Set<number> {
-  if (kernelPortsRead) return kernelPortsRead;
-  kernelPortsRead = new Set();
-  const argv = process.argv;
+  kernelPortsRead ??= jupyterKernelPorts(process.argv);
+  return kernelPortsRead;
+}
+
+/**
+ * Internal: the Jupyter kernel's own TCP ports (ZeroMQ: shell, iopub, stdin, control,
+ * heartbeat), from the connection file Jupyter started it with (`--config-path FILE` for tslab,
+ * `-f FILE` for others); empty outside a kernel. They are plumbing between the notebook and the
+ * kernel, not the lesson's sockets, so the default table leaves them out.
+ *
+ * @example
+ * jupyterKernelPorts(["node", "tslab", "kernel", "--config-path", "/tmp/kernel-1.json"]);
+ */
+export function jupyterKernelPorts(argv: readonly string[]): Set<number> {
+  const ports = new Set<number>();
   const at = argv.findIndex((a) => a === "--config-path" || a === "-f");
   const file = at >= 0 ? argv[at + 1] : undefined;
-  if (file?.endsWith(".json")) {
-    try {
-      const info = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-      for (const key of ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"]) {
-        if (typeof info[key] === "number") kernelPortsRead.add(info[key] as number);
-      }
-    } catch {
-      // Not a connection file after all: nothing to leave out.
+  if (!file?.endsWith(".json")) return ports;
+  try {
+    const info = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    for (const key of ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"]) {
+      if (typeof info[key] === "number") ports.add(info[key] as number);
     }
+  } catch {
+    // Not a connection file after all: nothing to leave out.
   }
-  return kernelPortsRead;
+  return ports;
 }
 
 function checkFilter(filter: unknown): SocketTableFilter {

@@ -1,10 +1,12 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 import { afterEach, describe, expect, test } from "vitest";
 
 import { AF_INET, AF_INET6, SHUT_WR, SOCK_DGRAM, SOCK_STREAM } from "../src/constants";
 import { socket } from "../src/socket";
-import { type SocketTableRow, socketTable } from "../src/socket-table";
+import { jupyterKernelPorts, type SocketTableRow, socketTable } from "../src/socket-table";
 import { closeAll } from "../src/tracker";
 import { type Program, startProgram, stop } from "./support/processes";
 import { connectedPair, listeningServer } from "./support/stream-pair";
@@ -349,5 +351,34 @@ describe.skipIf(linuxOnly)("how a notebook shows the table", () => {
     await listeningServer();
     const table = socketTable();
     expect(inspect(table)).toBe(table.toString());
+  });
+});
+
+describe("the Jupyter kernel's own ports", () => {
+  test("are read from the connection file the kernel was started with, and nothing else is", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "socket-table-"));
+    try {
+      const file = path.join(dir, "kernel-1.json");
+      writeFileSync(
+        file,
+        JSON.stringify({
+          shell_port: 5001,
+          iopub_port: 5002,
+          stdin_port: 5003,
+          control_port: 5004,
+          hb_port: 5005,
+          ip: "127.0.0.1",
+          key: "k",
+        }),
+      );
+      expect([...jupyterKernelPorts(["node", "tslab", "kernel", "--config-path", file])]).toEqual([
+        5001, 5002, 5003, 5004, 5005,
+      ]);
+      expect([...jupyterKernelPorts(["python", "-m", "ipykernel", "-f", file])]).toHaveLength(5);
+      expect(jupyterKernelPorts(["node", "script.js"]).size).toBe(0);
+      expect(jupyterKernelPorts(["node", "x", "-f", path.join(dir, "missing.json")]).size).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
