@@ -10,9 +10,12 @@ import { asBytes, preview } from "./bytes";
 import { Connection, connectTo } from "./connection";
 import { AF_INET6, SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } from "./constants";
 import { ConnectedEndpoint } from "./endpoint";
+import { atCall } from "./error-view";
 import { formatAddress, systemError } from "./errors";
-import { destroyAndWait, Listener } from "./listener";
+import { type PairPromise, pairPromise } from "./forgot-await";
+import { type Arrival, destroyAndWait, Listener } from "./listener";
 import { checkSize, misuse } from "./misuse";
+import { PendingCalls } from "./pending-calls";
 import { isRecording, recordEvent, type Side, type TraceKind } from "./trace";
 import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
 import { type TimeoutOption, timeoutError, validateTimeout } from "./wait";
@@ -71,6 +74,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   /** The call that opened the socket last (listen or connect): a waiting one that close ends. */
   private opening: "listen" | "connect" = "connect";
   private _backlog: number | undefined;
+  private readonly pending = new PendingCalls();
   private readonly closed = unlimitedAbortController();
 
   /** Where the socket is in its life (see {@link StreamState}). @example server.state; // "listening" */
@@ -169,7 +173,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
         this._state = "bound";
         untrack(this);
       }
-      throw err;
+      throw atCall(err);
     }
     this.local = this.listener.address;
     this._state = "listening";
@@ -185,20 +189,42 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * @example
    * const [connection, clientAddress] = await server.accept({ timeout: 5000 });
    */
-  async accept(options: TimeoutOption = {}): Promise<[connection: StreamSocket, address: Address]> {
-    this.usable("accept");
-    const timeout = validateTimeout(options.timeout, "accept");
-    if (this._state === "listen-pending") throw misuse.notFinished("accept", "listen");
-    if (this._state !== "listening" || !this.listener)
-      throw misuse.notListening(this._state === "connected" || this._state === "connecting");
-    const arrival = await this.listener.next(timeout, this.closed.signal);
-    const connection = new StreamSocket(this.family);
-    connection.side = "server";
-    connection.parent = this;
-    connection.adopt(new Connection(arrival));
-    this.accepted.add(connection);
-    connection.trace("accept");
-    return [connection, connection.getpeername()];
+  accept(
+    options: TimeoutOption = {},
+  ): PairPromise<[connection: StreamSocket, address: Address], "accept"> {
+    return pairPromise(
+      this.pending.run((done) => this.acceptNow(options, done)),
+      "accept",
+      "const [connection, clientAddress] = await server.accept()",
+    );
+  }
+
+  private async acceptNow(
+    options: TimeoutOption,
+    done: () => void,
+  ): Promise<[connection: StreamSocket, address: Address]> {
+    try {
+      this.usable("accept");
+      const timeout = validateTimeout(options.timeout, "accept");
+      if (this._state === "listen-pending") throw misuse.notFinished("accept", "listen");
+      if (this._state !== "listening" || !this.listener)
+        throw misuse.notListening(this._state === "connected" || this._state === "connecting");
+      let arrival: Arrival;
+      try {
+        arrival = await this.listener.next(timeout, this.closed.signal);
+      } catch (err) {
+        throw atCall(err);
+      }
+      const connection = new StreamSocket(this.family);
+      connection.side = "server";
+      connection.parent = this;
+      connection.adopt(new Connection(arrival));
+      this.accepted.add(connection);
+      connection.trace("accept");
+      return [connection, connection.getpeername()];
+    } finally {
+      done();
+    }
   }
 
   /**
@@ -244,7 +270,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
         this._state = before;
         untrack(this);
       }
-      throw err;
+      throw atCall(err);
     }
     this.trace("connect");
   }
@@ -271,9 +297,13 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     if (this.writeShut) throw systemError("EPIPE", "send", ...this.peer());
     if (!conn.writable) throw conn.sendError();
     if (bytes.length === 0) return 0;
-    await conn.write(bytes, () =>
-      this.state === "closed" ? misuse.closedBeforeSent() : undefined,
-    );
+    try {
+      await conn.write(bytes, () =>
+        this.state === "closed" ? misuse.closedBeforeSent() : undefined,
+      );
+    } catch (err) {
+      throw atCall(err);
+    }
     this.bytesSent += bytes.length;
     this.trace("send", bytes);
     return bytes.length;
@@ -289,19 +319,36 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * const data = await connection.recv(1024);
    * if (data.length === 0) console.log("the client closed the connection");
    */
-  async recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
-    checkSize(max, "recv");
-    const timeout = validateTimeout(options.timeout, "recv");
-    const conn = this.connection("recv");
-    const onTimeout =
-      timeout === undefined
-        ? undefined
-        : () =>
-            timeoutError("recv", `waiting for data from ${formatAddress(...this.peer())}`, timeout);
-    const data = this.readShut ? Buffer.alloc(0) : await conn.queue.read(max, timeout, onTimeout);
-    this.bytesReceived += data.length;
-    this.trace("recv", data);
-    return data;
+  recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
+    return this.pending.run((done) => this.recvNow(max, options, done));
+  }
+
+  private async recvNow(max: number, options: TimeoutOption, done: () => void): Promise<Buffer> {
+    try {
+      checkSize(max, "recv");
+      const timeout = validateTimeout(options.timeout, "recv");
+      const conn = this.connection("recv");
+      const onTimeout =
+        timeout === undefined
+          ? undefined
+          : () =>
+              timeoutError(
+                "recv",
+                `waiting for data from ${formatAddress(...this.peer())}`,
+                timeout,
+              );
+      let data: Buffer;
+      try {
+        data = this.readShut ? Buffer.alloc(0) : await conn.queue.read(max, timeout, onTimeout);
+      } catch (err) {
+        throw atCall(err);
+      }
+      this.bytesReceived += data.length;
+      this.trace("recv", data);
+      return data;
+    } finally {
+      done();
+    }
   }
 
   /**
@@ -339,7 +386,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     if (how !== SHUT_WR) this.readShut = true;
     if (how !== SHUT_RD && !this.writeShut) {
       this.writeShut = true;
-      await conn.endWrite();
+      await conn.endWrite().catch((err) => Promise.reject(atCall(err)));
     }
     this.trace("shutdown");
   }
@@ -368,6 +415,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private async closeNow(): Promise<void> {
     const was = this._state;
     this._state = "closed";
+    this.pending.quiet();
     this.closed.abort(misuse.closedWhileWaiting(was === "listening" ? "accept" : this.opening));
     await this.listener?.close();
     await this.conn?.close(misuse.closedWhileWaiting("recv"));
