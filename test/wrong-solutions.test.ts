@@ -101,7 +101,7 @@ describe.each([...fixtures])("%s", (notebook, notebookFixtures) => {
       if (run.solution.status !== "ok") {
         throw new Error(
           explain(
-            "the wrong solution itself failed to run (name it does-not-compile-... or throws-... if that is the mistake)",
+            "the wrong solution itself failed to run (name it does-not-compile-... or cell-throws-... if that is the mistake)",
           ),
         );
       }
