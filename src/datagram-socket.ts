@@ -12,6 +12,7 @@ import { type AddressFamily, AF_INET, AF_INET6, SOCK_DGRAM } from "./constants";
 import { Endpoint } from "./endpoint";
 import { atCall } from "./error-view";
 import { formatAddress, systemError, toSocketError } from "./errors";
+import { type PairPromise, pairPromise } from "./forgot-await";
 import { checkSize, misuse } from "./misuse";
 import { PendingCalls } from "./pending-calls";
 import { isRecording, recordEvent, type Side, type TraceKind } from "./trace";
@@ -365,8 +366,15 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * @example
    * const [data, [host, port]] = await udp.recvfrom(1024, { timeout: 1000 });
    */
-  recvfrom(max: number, options: TimeoutOption = {}): Promise<[data: Buffer, address: Address]> {
-    return this.pending.run((done) => this.receive(max, options, "recvfrom", done));
+  recvfrom(
+    max: number,
+    options: TimeoutOption = {},
+  ): PairPromise<[data: Buffer, address: Address], "recvfrom"> {
+    return pairPromise(
+      this.pending.run((done) => this.receive(max, options, "recvfrom", done)),
+      "recvfrom",
+      "const [data, sender] = await udp.recvfrom(1024)",
+    );
   }
 
   private async receive(

@@ -51,6 +51,8 @@ export {
   TIME_SCALE_VARIABLE,
   timeLimit,
 } from "./exercise";
+export { answerDatagrams, type ReadUntilClosedOptions, readUntilClosed } from "./exercise-peers";
+export type { ForgotAwait, PairPromise } from "./forgot-await";
 export {
   FRAME_HEADER_BYTES,
   type FramedSocket,
@@ -63,6 +65,16 @@ export {
   recvLine,
   sendFramed,
 } from "./framing";
+export { type HostsEntry, hostsFilePath, parseHostsFile, readHostsFile } from "./hosts-file";
+export { type IPv6LoopbackStatus, ipv6Loopback } from "./ipv6-loopback";
+export {
+  type LossyServer,
+  type LossyServerOptions,
+  lossyFates,
+  type PingFate,
+  startLossyServer,
+} from "./lossy-server";
+export { seededRandom } from "./random";
 export { socket } from "./socket";
 export {
   type SocketOwner,

@@ -90,6 +90,16 @@ export const misuse = {
           : "ERR_NOT_BOUND",
       `${op}: ${pending}() has not finished yet: did you forget \`await\`? (\`await sock.${pending}(...)\` waits until it has)`,
     ),
+  forgotAwait: (call: string, example: string) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `${call}() returns a Promise: did you forget \`await\`? Write \`${example}\``,
+    ),
+  promiseNotBytes: (op: string) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `${op} got a Promise, not bytes: did you forget \`await\`? Write \`const data = await sock.recv(1024)\` before using data`,
+    ),
   noPeer: () =>
     err(
       "ERR_NOT_CONNECTED",
@@ -102,6 +112,31 @@ export const misuse = {
     ),
   badShutdown: (how: unknown) =>
     err("ERR_INVALID_ARGUMENT", `shutdown takes SHUT_RD, SHUT_WR or SHUT_RDWR; got ${String(how)}`),
+  badShare: (name: string, value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: ${name} is a share from 0 to 1 (0.3 = 30 %), got ${String(value)}`,
+    ),
+  sharesOver1: (loss: number, delay: number, duplicate: number) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: lossRate + delayRate + duplicateRate is at most 1 (each datagram has one fate), got ${loss} + ${delay} + ${duplicate}`,
+    ),
+  badDelay: (value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: delayMs is how late a delayed answer comes, milliseconds from 0, got ${String(value)}`,
+    ),
+  badSeed: (value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: the seed is a whole number like 42 (the same seed gives the same losses), got ${String(value)}`,
+    ),
+  badFateCount: (value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `lossyFates: the count is how many datagrams' fates to list, a whole number from 0, got ${String(value)}`,
+    ),
   badTableFilter: (filter: unknown) =>
     err(
       "ERR_INVALID_ARGUMENT",

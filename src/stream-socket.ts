@@ -12,6 +12,7 @@ import { AF_INET6, SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } 
 import { ConnectedEndpoint } from "./endpoint";
 import { atCall } from "./error-view";
 import { formatAddress, systemError } from "./errors";
+import { type PairPromise, pairPromise } from "./forgot-await";
 import { type Arrival, destroyAndWait, Listener } from "./listener";
 import { checkSize, misuse } from "./misuse";
 import { PendingCalls } from "./pending-calls";
@@ -188,8 +189,14 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * @example
    * const [connection, clientAddress] = await server.accept({ timeout: 5000 });
    */
-  accept(options: TimeoutOption = {}): Promise<[connection: StreamSocket, address: Address]> {
-    return this.pending.run((done) => this.acceptNow(options, done));
+  accept(
+    options: TimeoutOption = {},
+  ): PairPromise<[connection: StreamSocket, address: Address], "accept"> {
+    return pairPromise(
+      this.pending.run((done) => this.acceptNow(options, done)),
+      "accept",
+      "const [connection, clientAddress] = await server.accept()",
+    );
   }
 
   private async acceptNow(

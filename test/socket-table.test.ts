@@ -1,10 +1,12 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 import { afterEach, describe, expect, test } from "vitest";
 
 import { AF_INET, AF_INET6, SHUT_WR, SOCK_DGRAM, SOCK_STREAM } from "../src/constants";
 import { socket } from "../src/socket";
-import { type SocketTableRow, socketTable } from "../src/socket-table";
+import { jupyterKernelPorts, type SocketTableRow, socketTable } from "../src/socket-table";
 import { closeAll } from "../src/tracker";
 import { type Program, startProgram, stop } from "./support/processes";
 import { connectedPair, listeningServer } from "./support/stream-pair";
@@ -216,6 +218,50 @@ describe.skipIf(linuxOnly)("socketTable on Linux", () => {
   });
 
   test.skipIf(pythonMissing)(
+    "LAST_ACK: the side that closes second waits there while its FIN cannot go out (a peer that reads nothing)",
+    async () => {
+      const server = await listeningServer();
+      // A client with a tiny receive buffer that half-closes and then reads nothing: its window
+      // fills, so the server's data, and the FIN queued behind it, cannot be sent.
+      const python = startProgram(
+        PYTHON,
+        [
+          "-u",
+          "-c",
+          [
+            "import socket, sys",
+            "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)",
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)",
+            "s.connect(('127.0.0.1', int(sys.argv[1])))",
+            "s.shutdown(socket.SHUT_WR)",
+            "print('half-closed from port %d' % s.getsockname()[1])",
+            "sys.stdin.read()",
+          ].join("\n"),
+          String(server.localPort),
+        ],
+        { cwd: process.cwd() },
+      );
+      children.push(python);
+      const clientPort = Number((await python.waitFor(/half-closed from port (\d+)/))[1]);
+      const [connection] = await server.accept({ timeout: 10_000 });
+      expect((await connection.recv(1024, { timeout: 10_000 })).length).toBe(0);
+      void connection.send(Buffer.alloc(16 * 1024 * 1024)).catch(() => {});
+      await rowsWhen(
+        server.localPort,
+        (rs) => (row(rs, server.localPort, clientPort)?.sendQueue ?? 0) > 0,
+      );
+      await connection.close();
+      const rows = await rowsWhen(
+        server.localPort,
+        (rs) => row(rs, server.localPort, clientPort)?.state === "LAST_ACK",
+      );
+      expect(row(rows, server.localPort, clientPort)).toMatchObject({ owner: "none", inode: 0 });
+      expect(row(rows, server.localPort, clientPort)?.sendQueue).toBeGreaterThan(0);
+      expect(row(socketTable().rows, server.localPort, clientPort)?.state).toBe("LAST_ACK");
+    },
+  );
+
+  test.skipIf(pythonMissing)(
     "a Python server that does not call accept shows its accept queue growing; only the port filter shows it",
     async () => {
       const python = startProgram(
@@ -305,5 +351,34 @@ describe.skipIf(linuxOnly)("how a notebook shows the table", () => {
     await listeningServer();
     const table = socketTable();
     expect(inspect(table)).toBe(table.toString());
+  });
+});
+
+describe("the Jupyter kernel's own ports", () => {
+  test("are read from the connection file the kernel was started with, and nothing else is", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "socket-table-"));
+    try {
+      const file = path.join(dir, "kernel-1.json");
+      writeFileSync(
+        file,
+        JSON.stringify({
+          shell_port: 5001,
+          iopub_port: 5002,
+          stdin_port: 5003,
+          control_port: 5004,
+          hb_port: 5005,
+          ip: "127.0.0.1",
+          key: "k",
+        }),
+      );
+      expect([...jupyterKernelPorts(["node", "tslab", "kernel", "--config-path", file])]).toEqual([
+        5001, 5002, 5003, 5004, 5005,
+      ]);
+      expect([...jupyterKernelPorts(["python", "-m", "ipykernel", "-f", file])]).toHaveLength(5);
+      expect(jupyterKernelPorts(["node", "script.js"]).size).toBe(0);
+      expect(jupyterKernelPorts(["node", "x", "-f", path.join(dir, "missing.json")]).size).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
