@@ -24,6 +24,7 @@ export type UsageErrorCode =
   | "ERR_NOT_CONNECTED"
   | "ERR_ALREADY_CONNECTED"
   | "ERR_SOCKET_CLOSED"
+  | "ERR_NOT_SUPPORTED"
   | "ERR_TIMEOUT";
 
 /** What Node attaches to a system error (the fields of `NodeJS.ErrnoException` we keep). */
@@ -168,7 +169,12 @@ export function hintFor(code: string, syscall: string, address?: string, port?: 
   const where = describeTarget(address, port) || "that address";
   switch (code) {
     case "ECONNREFUSED":
+      if (syscall === "recvmsg" || syscall === "sendmsg") {
+        return `nothing is listening on UDP ${where}: the operating system answered an earlier datagram with ICMP "port unreachable", which only a connected UDP socket hears of; start the server first (and check the port)`;
+      }
       return `nothing is listening on ${where}; start the server first (and check the port)`;
+    case "EDESTADDRREQ":
+      return "this UDP socket has no peer to send to: give the address with sendto(data, address), or connect(address) first";
     case "EADDRINUSE":
       return `something is already listening on ${where}, often a server from an earlier cell or another program; call closeAll() to close this notebook's sockets, or use port 0 to get any free port`;
     case "EACCES":

@@ -64,6 +64,14 @@ export {
   sendFramed,
 } from "./framing";
 export { socket } from "./socket";
+export {
+  type SocketOwner,
+  SocketTable,
+  type SocketTableFilter,
+  type SocketTableRow,
+  type SocketTableState,
+  socketTable,
+} from "./socket-table";
 export { StreamSocket, type StreamState } from "./stream-socket";
 export { type DecodeOptions, decode, encode, Utf8StreamDecoder } from "./text";
 export {

@@ -2,8 +2,13 @@
  * The mistakes a learner makes with a socket, each with its own code and a message that says
  * what to do instead. Gathered here so that TCP and UDP sockets word them the same way.
  */
+
+import { inspect } from "node:util";
 import type { SocketType } from "./constants";
+
 import { SocketUsageError } from "./errors";
+
+const inspectShort = (value: unknown) => inspect(value, { depth: 1, breakLength: Infinity });
 
 const err = (code: SocketUsageError["code"], message: string) =>
   new SocketUsageError(code, message);
@@ -88,10 +93,32 @@ export const misuse = {
     ),
   badShutdown: (how: unknown) =>
     err("ERR_INVALID_ARGUMENT", `shutdown takes SHUT_RD, SHUT_WR or SHUT_RDWR; got ${String(how)}`),
-  recvfromUnbound: () =>
+  badTableFilter: (filter: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `socketTable takes { port, protocol, all }: a port from 1 to 65535, "tcp" or "udp", true or false, e.g. socketTable({ port: server.localPort }); got ${inspectShort(filter)}`,
+    ),
+  socketTableUnavailable: (reason: string) =>
+    err("ERR_NOT_SUPPORTED", `socketTable: cannot read the system's socket table: ${reason}`),
+  socketTableUnreadable: (source: string, line: string) =>
+    err(
+      "ERR_NOT_SUPPORTED",
+      `socketTable: ${source} has a line this helper cannot read (a format it does not know): ${JSON.stringify(line.trim())}`,
+    ),
+  recvfromUnbound: (op = "recvfrom") =>
     err(
       "ERR_NOT_BOUND",
-      "recvfrom: the socket has no port yet, so nothing can reach it; bind first (or sendto, which binds)",
+      `${op}: the socket has no port yet, so nothing can reach it; bind first (or sendto or connect, which bind)`,
+    ),
+  sendtoWhenConnected: (peer: string) =>
+    err(
+      "ERR_ALREADY_CONNECTED",
+      `sendto: this UDP socket is connected to ${peer}; use send(data), or disconnect() first to send elsewhere`,
+    ),
+  notConnectedUdp: (op: string) =>
+    err(
+      "ERR_NOT_CONNECTED",
+      `${op}: this UDP socket is not connected; connect(address) ties it to one peer`,
     ),
 };
 

@@ -43,6 +43,8 @@ const SYSTEM_BACKLOG = 511;
  * decode(await connection.recv(1024)); // "hello"
  */
 export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
+  /** The socket's type, as Python's `sock.type`. @example sock.type; // "SOCK_STREAM" */
+  readonly type = SOCK_STREAM;
   /** Bytes handed to the system by send. @example client.bytesSent; // 5 after send(encode("hello")) */
   bytesSent = 0;
   /** Bytes returned by recv. @example connection.bytesReceived; */
