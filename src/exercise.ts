@@ -7,6 +7,7 @@
  * `npm run execute` looks for. A check never throws, so one failing check does not hide the
  * verdicts of the checks after it, and the notebook keeps running.
  */
+import { cellRuns } from "./cell-runs";
 
 /** The verdict of one {@link check}. */
 export interface CheckResult {
@@ -40,6 +41,15 @@ export interface CheckSummary {
 
 const DEFAULT_TIMEOUT = 30_000;
 
+/**
+ * What a check says when the cell run just before it failed (a type error, a throw): the code it
+ * would test is not the student's new code, so it does not run the test at all.
+ */
+export const DID_NOT_RUN = "your code cell above did not run: look at its error";
+
+// Start watching the kernel's cell runs when a notebook imports the helper (nothing outside tslab).
+cellRuns();
+
 /** The environment variable that multiplies every time limit of the checks, e.g. `3`. */
 export const TIME_SCALE_VARIABLE = "SOCKETS_COURSE_TIME_SCALE";
 
@@ -63,7 +73,9 @@ let results: CheckResult[] = [];
 /**
  * Runs one check and prints `PASS description` or `FAIL description: reason — hint: hint`.
  * The check fails when `test` throws, rejects, returns `false` or takes longer than
- * `options.timeout` ms; anything else passes. Never rejects, and resolves with nothing, so that a
+ * `options.timeout` ms; anything else passes. In a tslab kernel, when the cell run just before
+ * failed (the student's code cell did not compile or threw), it does not run `test` and prints
+ * `FAIL description: your code cell above did not run: look at its error` ({@link DID_NOT_RUN}). Never rejects, and resolves with nothing, so that a
  * cell ending with `await check(...)` shows only the verdict line ({@link checkResults} has the
  * tally).
  *
@@ -86,16 +98,22 @@ export async function check(
 ): Promise<void> {
   const timeout = timeLimit(options.timeout ?? DEFAULT_TIMEOUT);
   let reason: string | undefined;
-  try {
-    const outcome = await withTimeout(Promise.resolve().then(test), timeout);
-    if (outcome === false) reason = "the check returned false";
-  } catch (err) {
-    reason = reasonOf(err);
+  const didNotRun = cellRuns()?.previousFailed() === true;
+  if (didNotRun) {
+    reason = DID_NOT_RUN;
+  } else {
+    try {
+      const outcome = await withTimeout(Promise.resolve().then(test), timeout);
+      if (outcome === false) reason = "the check returned false";
+    } catch (err) {
+      reason = reasonOf(err);
+    }
   }
   const result: CheckResult = { description, passed: reason === undefined };
   if (reason !== undefined) {
     result.reason = reason;
-    if (hint) result.hint = hint;
+    // The hint is about the exercise; what to do now is read the cell's error.
+    if (hint && !didNotRun) result.hint = hint;
   }
   results.push(result);
   console.log(formatResult(result));
@@ -149,6 +167,8 @@ export function resetChecks(): void {
 }
 
 function reasonOf(err: unknown): string {
+  // A name the check calls exists for the type checker but not at run time.
+  if (err instanceof ReferenceError) return `${err.message}: ${DID_NOT_RUN}`;
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     // Our own errors already start with what went wrong; Node's codes help a student search.

@@ -51,6 +51,7 @@ export {
   TIME_SCALE_VARIABLE,
   timeLimit,
 } from "./exercise";
+export { type ReadUntilClosedOptions, readUntilClosed } from "./exercise-peers";
 export {
   FRAME_HEADER_BYTES,
   type FramedSocket,
