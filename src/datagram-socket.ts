@@ -10,8 +10,11 @@ import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } f
 import { asBytes, preview } from "./bytes";
 import { type AddressFamily, AF_INET, AF_INET6, SOCK_DGRAM } from "./constants";
 import { Endpoint } from "./endpoint";
+import { atCall } from "./error-view";
 import { formatAddress, systemError, toSocketError } from "./errors";
+import { type PairPromise, pairPromise } from "./forgot-await";
 import { checkSize, misuse } from "./misuse";
+import { PendingCalls } from "./pending-calls";
 import { isRecording, recordEvent, type Side, type TraceKind } from "./trace";
 import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
 import { handlesClosed, type TimeoutOption, timeoutError, validateTimeout, waitFor } from "./wait";
@@ -85,6 +88,9 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   /** An ICMP "port unreachable" for a connected socket, reported once by the next send/recv. */
   private refused: Error | undefined;
   private peer: Address | undefined;
+  /** A connect() in progress (to tell a forgotten `await` from a send with no peer). */
+  private connecting = 0;
+  private readonly pending = new PendingCalls();
   private readonly maxDatagrams: number;
   private readonly maxBytes: number;
   /** Trace: a socket that binds itself is a server; one bound by its first sendto, a client. */
@@ -118,7 +124,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
       throw misuse.alreadyBound(formatAddress(...this.local));
     const [host, port] = parseAddress(address, this.family, "bind");
     this.binding = this.bindTo(host === "" ? anyHost(this.family) : host, port);
-    await this.binding;
+    await this.binding.catch((err) => Promise.reject(atCall(err)));
     this.side = "server";
     this.trace("bind");
   }
@@ -205,14 +211,15 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.usable("sendto");
     const [host, port] = parseAddress(address, this.family, "sendto", true);
     if (this.peer) throw misuse.sendtoWhenConnected(formatAddress(...this.peer));
-    await this.bindFor(host);
+    await this.bindFor(host).catch((err) => Promise.reject(atCall(err)));
     const sock = this.usableSocket("sendto");
     const target = host === "" ? defaultHost(this.family) : host;
     const sent = await new Promise<number>((resolve, reject) => {
       sock.send(bytes, port, target, (err, n) =>
         err ? reject(toSocketError(err, "sendto", host, port)) : resolve(n),
       );
-    });
+    }).catch((err) => Promise.reject(atCall(err)));
+    if (this.local[1] === 0) this.readLocal(sock);
     this.trace("sendto", bytes, target, port);
     return sent;
   }
@@ -223,7 +230,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * needs no address, recv and recvfrom return only that peer's datagrams, getpeername() names
    * it, and an ICMP "port unreachable" (nothing listens there) makes the next send or recv
    * reject with ECONNREFUSED. An unbound socket is first bound to a free port (on loopback when
-   * the peer is). Connecting again changes the peer.
+   * the peer is). Connecting again changes the peer (Node unties the socket first, so unlike
+   * Python's a port the system chose may change then).
    *
    * @example
    * const udp = socket(AF_INET, SOCK_DGRAM);
@@ -234,6 +242,17 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   async connect(address: AddressInput): Promise<void> {
     this.usable("connect");
     const [host, port] = parseAddress(address, this.family, "connect", true);
+    this.connecting += 1;
+    try {
+      await this.tie(host, port);
+    } catch (err) {
+      throw atCall(err);
+    } finally {
+      this.connecting -= 1;
+    }
+  }
+
+  private async tie(host: string, port: number): Promise<void> {
     await this.bindFor(host);
     const sock = this.usableSocket("connect");
     if (this.peer) this.untie(sock);
@@ -246,11 +265,14 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const remote = sock.remoteAddress();
     this.peer = [remote.address, remote.port];
     this._state = "connected";
+    this.readLocal(sock);
   }
 
   /**
    * Unties a connected socket from its peer (Python: `connect((AF_UNSPEC, ...))`): it receives
-   * from anyone again, and sends with sendto. Its port stays.
+   * from anyone again, and sends with sendto. Linux keeps a port that bind asked for by number;
+   * a port the system chose (bind to port 0, or the first sendto or connect) is given back, as in
+   * Python: `localPort` is then 0 until the next sendto, which gets a new one.
    *
    * @example
    * await udp.disconnect();
@@ -267,6 +289,13 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.peer = undefined;
     this.refused = undefined;
     this._state = "bound";
+    this.readLocal(sock);
+  }
+
+  /** The system may have changed the local port: dropped by disconnect, chosen by a send. */
+  private readLocal(sock: DgramSocket): void {
+    const where = sock.address();
+    this.local = [where.address, where.port];
   }
 
   /**
@@ -304,13 +333,14 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const bytes = asBytes(data, "send");
     const sock = this.usableSocket("send");
     const peer = this.peer;
+    if (!peer && this.connecting > 0) throw misuse.notFinished("send", "connect");
     if (!peer) throw systemError("EDESTADDRREQ", "send");
     this.throwRefused("send");
     const sent = await new Promise<number>((resolve, reject) => {
       sock.send(bytes, (err, n) =>
         err ? reject(toSocketError(err, "send", ...peer)) : resolve(n),
       );
-    });
+    }).catch((err) => Promise.reject(atCall(err)));
     this.trace("sendto", bytes, peer[0], peer[1]);
     return sent;
   }
@@ -323,9 +353,10 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * @example
    * const reply = await udp.recv(1024, { timeout: 1000 });
    */
-  async recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
-    const [data] = await this.receive(max, options, "recv");
-    return data;
+  recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
+    return this.pending.run((done) =>
+      this.receive(max, options, "recv", done).then(([data]) => data),
+    );
   }
 
   /**
@@ -335,32 +366,46 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * @example
    * const [data, [host, port]] = await udp.recvfrom(1024, { timeout: 1000 });
    */
-  async recvfrom(
+  recvfrom(
     max: number,
     options: TimeoutOption = {},
-  ): Promise<[data: Buffer, address: Address]> {
-    return this.receive(max, options, "recvfrom");
+  ): PairPromise<[data: Buffer, address: Address], "recvfrom"> {
+    return pairPromise(
+      this.pending.run((done) => this.receive(max, options, "recvfrom", done)),
+      "recvfrom",
+      "const [data, sender] = await udp.recvfrom(1024)",
+    );
   }
 
   private async receive(
     max: number,
     options: TimeoutOption,
     op: "recv" | "recvfrom",
+    done: () => void,
   ): Promise<[data: Buffer, address: Address]> {
-    checkSize(max, op);
-    const timeout = validateTimeout(options.timeout, op);
-    this.usable(op);
-    if (this._state !== "bound" && this._state !== "connected") throw misuse.recvfromUnbound(op);
-    let d = this.queue.shift();
-    if (d) this.queuedBytes -= d.data.length;
-    else if (this.failure) throw this.failure;
-    else {
-      this.throwRefused(op);
-      d = await this.nextDatagram(timeout, op);
+    try {
+      checkSize(max, op);
+      const timeout = validateTimeout(options.timeout, op);
+      this.usable(op);
+      if (this._state === "fresh" && this.binding) throw misuse.notFinished(op, "bind");
+      if (this._state !== "bound" && this._state !== "connected") throw misuse.recvfromUnbound(op);
+      let d = this.queue.shift();
+      if (d) this.queuedBytes -= d.data.length;
+      else if (this.failure) throw this.failure;
+      else {
+        this.throwRefused(op);
+        try {
+          d = await this.nextDatagram(timeout, op);
+        } catch (err) {
+          throw atCall(err);
+        }
+      }
+      const data = d.data.length > max ? d.data.subarray(0, max) : d.data;
+      this.trace("recvfrom", data, d.from[0], d.from[1]);
+      return [data, [d.from[0], d.from[1]]];
+    } finally {
+      done();
     }
-    const data = d.data.length > max ? d.data.subarray(0, max) : d.data;
-    this.trace("recvfrom", data, d.from[0], d.from[1]);
-    return [data, [d.from[0], d.from[1]]];
   }
 
   /** Reports a pending ICMP "port unreachable" once, named after the call that meets it. */
@@ -405,6 +450,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   async close(): Promise<void> {
     if (this._state === "closed") return;
     this._state = "closed";
+    this.pending.quiet();
     const closed = misuse.closedWhileWaiting("recvfrom");
     for (const w of this.waiters.splice(0)) w.reject(closed);
     this.queue = [];

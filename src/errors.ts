@@ -5,7 +5,9 @@
  * is a mistake in how the helper was called, with a code of its own.
  */
 import { constants } from "node:os";
-import { getSystemErrorMap } from "node:util";
+import { getSystemErrorMap, inspect } from "node:util";
+
+import { studentView } from "./error-view";
 
 /**
  * The codes of {@link SocketUsageError}: each names one kind of misuse.
@@ -90,6 +92,11 @@ export class SocketError extends Error {
     this.errno = fields.errno;
     this.hint = fields.hint;
   }
+
+  /** A notebook prints the message and the student's lines (see error-view.ts). */
+  [inspect.custom](): string {
+    return studentView(this, this.code);
+  }
 }
 
 /** Node's own message with the student's call in front instead of Node's system call. */
@@ -137,6 +144,11 @@ export class SocketUsageError extends Error {
   constructor(code: UsageErrorCode, message: string) {
     super(message);
     this.code = code;
+  }
+
+  /** A notebook prints the message and the student's lines (see error-view.ts). */
+  [inspect.custom](): string {
+    return studentView(this, this.code);
   }
 }
 

@@ -52,6 +52,7 @@ export {
   timeLimit,
 } from "./exercise";
 export { type ReadUntilClosedOptions, readUntilClosed } from "./exercise-peers";
+export type { ForgotAwait, PairPromise } from "./forgot-await";
 export {
   FRAME_HEADER_BYTES,
   type FramedSocket,

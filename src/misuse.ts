@@ -81,6 +81,25 @@ export const misuse = {
         ? `${op}: a listening socket carries no data; use the connection that accept() returned`
         : `${op}: the socket is not connected; connect (client) or accept (server) first`,
     ),
+  notFinished: (op: string, pending: "connect" | "listen" | "bind") =>
+    err(
+      pending === "connect"
+        ? "ERR_NOT_CONNECTED"
+        : pending === "listen"
+          ? "ERR_NOT_LISTENING"
+          : "ERR_NOT_BOUND",
+      `${op}: ${pending}() has not finished yet: did you forget \`await\`? (\`await sock.${pending}(...)\` waits until it has)`,
+    ),
+  forgotAwait: (call: string, example: string) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `${call}() returns a Promise: did you forget \`await\`? Write \`${example}\``,
+    ),
+  promiseNotBytes: (op: string) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `${op} got a Promise, not bytes: did you forget \`await\`? Write \`const data = await sock.recv(1024)\` before using data`,
+    ),
   noPeer: () =>
     err(
       "ERR_NOT_CONNECTED",

@@ -165,3 +165,24 @@ function ownSocketInodes(): Set<number> {
   }
   return inodes;
 }
+
+/**
+ * Internal: whether the TCP socket on file descriptor `fd` was reset, on Linux; undefined where
+ * that cannot be read. A reset socket is in state CLOSE, which /proc/net/tcp does not list (a
+ * peer's FIN leaves it in CLOSE_WAIT, listed). libuv reports a reset that arrives together with
+ * data as a plain end of stream (it sees the hang-up after a short read and never asks for the
+ * error), so the helper asks the system.
+ *
+ * @example
+ * wasReset(raw._handle.fd, 4); // true after a peer's RST
+ */
+export function wasReset(fd: number, family: 4 | 6): boolean | undefined {
+  try {
+    const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`));
+    if (!m) return undefined;
+    const text = readFileSync(`/proc/net/${family === 6 ? "tcp6" : "tcp"}`, "utf8");
+    return !text.includes(` ${m[1]} `);
+  } catch {
+    return undefined;
+  }
+}

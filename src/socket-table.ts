@@ -4,6 +4,7 @@
  * say what a program asked for; this table says what the system did about it (the LISTEN row
  * after listen, the accept queue, TIME_WAIT after close).
  */
+import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
 
 import { AF_INET6 } from "./constants";
@@ -114,7 +115,8 @@ export class SocketTable {
  * {@link SocketTableRow}). By default only this process's own sockets (this notebook's Jupyter
  * kernel, or this script), including connections it closed that the system still finishes
  * (TIME_WAIT, FIN_WAIT2, ...: no process owns those, they are shown when they are on a port
- * this process used). `port` shows every process's sockets on that port, `all` every socket.
+ * this process used); the Jupyter kernel's own ZeroMQ ports, which connect it to the notebook,
+ * are left out. `port` shows every process's sockets on that port, `all` every socket.
  *
  * Linux reads /proc/net/tcp, tcp6, udp and udp6 (no privilege needed; what `ss -tuan` shows);
  * macOS runs `netstat -an` (which does not say which process holds a socket: there "this
@@ -142,10 +144,43 @@ export function socketTable(filter: SocketTableFilter = {}): SocketTable {
     if (protocol !== undefined && r.protocol !== protocol) return false;
     if (port !== undefined) return r.localPort === port || r.remotePort === port;
     if (all) return true;
+    if (r.protocol === "tcp" && kernelPorts().has(r.localPort)) return false;
     return r.owner === "this process" || (r.owner === "none" && usedPort(r.protocol, r.localPort));
   });
   shown.sort(byKind);
   return new SocketTable(shown, commandFor(port, protocol, all), titleFor(port, protocol, all));
+}
+
+let kernelPortsRead: Set<number> | undefined;
+
+function kernelPorts(): Set<number> {
+  kernelPortsRead ??= jupyterKernelPorts(process.argv);
+  return kernelPortsRead;
+}
+
+/**
+ * Internal: the Jupyter kernel's own TCP ports (ZeroMQ: shell, iopub, stdin, control,
+ * heartbeat), from the connection file Jupyter started it with (`--config-path FILE` for tslab,
+ * `-f FILE` for others); empty outside a kernel. They are plumbing between the notebook and the
+ * kernel, not the lesson's sockets, so the default table leaves them out.
+ *
+ * @example
+ * jupyterKernelPorts(["node", "tslab", "kernel", "--config-path", "/tmp/kernel-1.json"]);
+ */
+export function jupyterKernelPorts(argv: readonly string[]): Set<number> {
+  const ports = new Set<number>();
+  const at = argv.findIndex((a) => a === "--config-path" || a === "-f");
+  const file = at >= 0 ? argv[at + 1] : undefined;
+  if (!file?.endsWith(".json")) return ports;
+  try {
+    const info = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    for (const key of ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"]) {
+      if (typeof info[key] === "number") ports.add(info[key] as number);
+    }
+  } catch {
+    // Not a connection file after all: nothing to leave out.
+  }
+  return ports;
 }
 
 function checkFilter(filter: unknown): SocketTableFilter {
