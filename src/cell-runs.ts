@@ -19,8 +19,13 @@ export interface WritableLike {
 export interface CellRuns {
   /** Cell runs seen so far (the one running now included). */
   readonly count: number;
-  /** Whether the cell run before the one running now failed (an error on its stderr). */
+  /**
+   * Whether the last cell run before this one that was not a check failed (an error on its
+   * stderr): the student's code cell, also when its check is run a second time.
+   */
   previousFailed(): boolean;
+  /** Notes that the cell running now is a check (it is skipped by {@link previousFailed}). */
+  markCheck(): void;
 }
 
 /** How tslab reports a failing cell: a type error (`1:24 - ...`) or a thrown error's text. */
@@ -35,23 +40,34 @@ const backgroundReport = /^(?:UncaughtException|UnhandledPromiseRejection):/;
  * each run, as tslab does. Text written to `stderr` still reaches the kernel's own `write`.
  */
 export function watchCellRuns(stdout: WritableLike, stderr: WritableLike): CellRuns {
-  // Failures of the last two runs: [the one before, the one running now].
-  let failed = [false, false];
+  // Whether the last run that was not a check failed, and what the run going on now is.
+  let lastCodeFailed = false;
+  let now = { failed: false, check: false };
   let count = 1;
   let currentOut = stdout.write;
   let currentErr = stderr.write;
   const erring = function (this: unknown, ...args: unknown[]) {
     const [chunk] = args;
     const text = typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString() : "";
-    if (!backgroundReport.test(text) && failureReport.test(text)) failed[1] = true;
-    return (currentErr as (...a: unknown[]) => unknown).apply(this, args);
+    if (!backgroundReport.test(text) && failureReport.test(text)) now.failed = true;
+    const written = (currentErr as (...a: unknown[]) => unknown).apply(this, args);
+    // A check cell that names a function its failed cell never defined does not even compile.
+    const missing = lastCodeFailed ? /Cannot find name '(\w+)'/.exec(text) : null;
+    if (missing) {
+      (currentErr as (...a: unknown[]) => unknown).call(
+        this,
+        `(${missing[1]} does not exist: your code cell above did not run: look at its error)\n`,
+      );
+    }
+    return written;
   };
   Object.defineProperty(stdout, "write", {
     configurable: true,
     get: () => currentOut,
     set: (write) => {
       currentOut = write;
-      failed = [failed[1], false];
+      if (!now.check) lastCodeFailed = now.failed;
+      now = { failed: false, check: false };
       count++;
     },
   });
@@ -66,7 +82,10 @@ export function watchCellRuns(stdout: WritableLike, stderr: WritableLike): CellR
     get count() {
       return count;
     },
-    previousFailed: () => failed[0],
+    previousFailed: () => lastCodeFailed,
+    markCheck: () => {
+      now.check = true;
+    },
   };
 }
 

@@ -3,6 +3,7 @@
  * student's code without the check cell spelling out another exercise's answer (lesson 06's first
  * exercise is "receive until the peer closes"; a check that needs that loop takes it from here).
  */
+import type { DatagramSocket } from "./datagram-socket";
 import { timeLimit } from "./exercise";
 import type { StreamSocket } from "./stream-socket";
 
@@ -36,4 +37,25 @@ export async function readUntilClosed(
     if (data.length === 0) return Buffer.concat(parts);
     parts.push(data);
   }
+}
+
+/**
+ * Answers every datagram that arrives on the bound socket `sock` with `answer(data)`, sent back
+ * to its sender, until `sock` is closed; returns at once. A check's UDP server in one line, so that
+ * the check cell does not spell out lesson 09's second exercise.
+ *
+ * @example
+ * const ponger = socket(AF_INET, SOCK_DGRAM);
+ * await ponger.bind(["127.0.0.1", 0]);
+ * answerDatagrams(ponger, (data) => encode(decode(data) === "ping" ? "pong" : "what?"));
+ */
+export function answerDatagrams(sock: DatagramSocket, answer: (data: Buffer) => Uint8Array): void {
+  const loop = async () => {
+    for (;;) {
+      const [data, from] = await sock.recvfrom(65536);
+      await sock.sendto(answer(data), from);
+    }
+  };
+  // It ends when the check closes the socket: recvfrom (or a last sendto) then rejects.
+  loop().catch(() => {});
 }

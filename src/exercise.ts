@@ -73,8 +73,9 @@ let results: CheckResult[] = [];
 /**
  * Runs one check and prints `PASS description` or `FAIL description: reason — hint: hint`.
  * The check fails when `test` throws, rejects, returns `false` or takes longer than
- * `options.timeout` ms; anything else passes. In a tslab kernel, when the cell run just before
- * failed (the student's code cell did not compile or threw), it does not run `test` and prints
+ * `options.timeout` ms; anything else passes. In a tslab kernel, when the last cell run before
+ * this one that was not a check failed (the student's code cell did not compile or threw), it
+ * does not run `test` and prints
  * `FAIL description: your code cell above did not run: look at its error` ({@link DID_NOT_RUN}). Never rejects, and resolves with nothing, so that a
  * cell ending with `await check(...)` shows only the verdict line ({@link checkResults} has the
  * tally).
@@ -98,7 +99,9 @@ export async function check(
 ): Promise<void> {
   const timeout = timeLimit(options.timeout ?? DEFAULT_TIMEOUT);
   let reason: string | undefined;
-  const didNotRun = cellRuns()?.previousFailed() === true;
+  const runs = cellRuns();
+  runs?.markCheck();
+  const didNotRun = runs?.previousFailed() === true;
   if (didNotRun) {
     reason = DID_NOT_RUN;
   } else {

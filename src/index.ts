@@ -51,7 +51,7 @@ export {
   TIME_SCALE_VARIABLE,
   timeLimit,
 } from "./exercise";
-export { type ReadUntilClosedOptions, readUntilClosed } from "./exercise-peers";
+export { answerDatagrams, type ReadUntilClosedOptions, readUntilClosed } from "./exercise-peers";
 export type { ForgotAwait, PairPromise } from "./forgot-await";
 export {
   FRAME_HEADER_BYTES,

@@ -44,6 +44,17 @@ describe("watchCellRuns", () => {
     expect(kernel.runs.previousFailed()).toBe(false);
   });
 
+  test("a check run again still looks past itself at the code cell that failed", () => {
+    const kernel = fakeKernel();
+    kernel.runCell("1:24 - Type 'string' is not assignable to type 'number'.\n");
+    kernel.runCell();
+    kernel.runs.markCheck();
+    kernel.runCell();
+    expect(kernel.runs.previousFailed()).toBe(true);
+    kernel.runCell();
+    expect(kernel.runs.previousFailed()).toBe(false);
+  });
+
   test("an error thrown by the cell before counts as a failure too", () => {
     const kernel = fakeKernel();
     kernel.runCell(
@@ -58,6 +69,24 @@ describe("watchCellRuns", () => {
     kernel.runCell("UnhandledPromiseRejection: Error: read ECONNRESET\n    at ...");
     kernel.runCell();
     expect(kernel.runs.previousFailed()).toBe(false);
+  });
+
+  test("a name the failed cell never defined gets a line saying that cell did not run", () => {
+    const kernel = fakeKernel();
+    kernel.runCell("1:24 - Type 'string' is not assignable to type 'number'.\n");
+    kernel.printed.length = 0;
+    kernel.runCell("1:1 - Cannot find name 'parsePort'.\n");
+    expect(kernel.printed).toEqual([
+      "1:1 - Cannot find name 'parsePort'.\n",
+      "(parsePort does not exist: your code cell above did not run: look at its error)\n",
+    ]);
+  });
+
+  test("a name that is simply unknown gets no such line", () => {
+    const kernel = fakeKernel();
+    kernel.runCell();
+    kernel.runCell("1:1 - Cannot find name 'parsPort'.\n");
+    expect(kernel.printed).toEqual(["1:1 - Cannot find name 'parsPort'.\n"]);
   });
 
   test("text written to stderr still reaches the kernel's own write", () => {

@@ -1,7 +1,9 @@
 import { afterEach, expect, test, vi } from "vitest";
+import { AF_INET, SOCK_DGRAM } from "../src/constants";
 import { TIME_SCALE_VARIABLE } from "../src/exercise";
-import { readUntilClosed } from "../src/exercise-peers";
-import { encode } from "../src/text";
+import { answerDatagrams, readUntilClosed } from "../src/exercise-peers";
+import { socket } from "../src/socket";
+import { decode, encode } from "../src/text";
 import { closeAll } from "../src/tracker";
 import { connectedPair } from "./support/stream-pair";
 
@@ -35,4 +37,20 @@ test("readUntilClosed rejects with ERR_TIMEOUT, scaled by the time scale, when t
     code: "ERR_TIMEOUT",
     message: expect.stringMatching(/timed out after 100 ms/),
   });
+});
+
+test("answerDatagrams answers each datagram to its own sender, until the socket is closed", async () => {
+  const server = socket(AF_INET, SOCK_DGRAM);
+  await server.bind(["127.0.0.1", 0]);
+  answerDatagrams(server, (data) => encode(decode(data).toUpperCase()));
+  const a = socket(AF_INET, SOCK_DGRAM);
+  const b = socket(AF_INET, SOCK_DGRAM);
+  await a.sendto(encode("from a"), ["127.0.0.1", server.localPort]);
+  await b.sendto(encode("from b"), ["127.0.0.1", server.localPort]);
+  const [fromA] = await a.recvfrom(1024, { timeout: 5000 });
+  const [fromB] = await b.recvfrom(1024, { timeout: 5000 });
+  expect([decode(fromA), decode(fromB)]).toEqual(["FROM A", "FROM B"]);
+  await server.close();
+  await a.sendto(encode("anybody?"), ["127.0.0.1", server.localPort]);
+  await expect(a.recvfrom(1024, { timeout: 200 })).rejects.toMatchObject({ code: "ERR_TIMEOUT" });
 });

@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   describeRun,
   type ExerciseRun,
@@ -17,18 +17,61 @@ import {
 } from "./support/wrong-solutions";
 
 const notebooksFolder = path.resolve(import.meta.dirname, "../notebooks");
-const fixtures = await readFixtures();
+const notebookFile = (notebook: string) => path.join(notebooksFolder, `${notebook}.ipynb`);
+
+// WRONG_SOLUTIONS_ONLY=04_client_side,10_byte_stream: only those lessons.
+const only = process.env.WRONG_SOLUTIONS_ONLY?.split(",")
+  .map((name) => name.trim().replace(/\.ipynb$/, ""))
+  .filter(Boolean);
+const selected = [...(await readFixtures())].filter(
+  ([notebook]) => !only || only.includes(notebook),
+);
+// Notebooks proven at once, one kernel each (as `npm run execute`): the next one starts while the
+// tests of this one are read.
+const jobs = Math.max(1, Number(process.env.WRONG_SOLUTIONS_JOBS ?? "2") || 1);
+const proofs = new Map<string, Promise<NotebookProof | undefined>>();
+const proofOf = (index: number): Promise<NotebookProof | undefined> => {
+  const [notebook, notebookFixtures] = selected[index];
+  let proof = proofs.get(notebook);
+  if (proof === undefined) {
+    const file = notebookFile(notebook);
+    proof = existsSync(file) ? proveNotebook(file, notebookFixtures) : Promise.resolve(undefined);
+    proof.catch(() => {}); // reported by the beforeAll that awaits it
+    proofs.set(notebook, proof);
+  }
+  return proof;
+};
 
 // A notebook's run: kernel start, its cells once, about 3 s per fixture (more for one that hangs
-// until the check's limit), on a busy machine.
-const hookTimeout = (count: number) => 180_000 + count * 40_000;
+// until the check's limit), on a busy machine, sharing it with the other jobs.
+const hookTimeout = (count: number) => (180_000 + count * 40_000) * jobs;
 
-describe.each([...fixtures])("%s", (notebook, notebookFixtures) => {
-  const file = path.join(notebooksFolder, `${notebook}.ipynb`);
+if (only && selected.length === 0) {
+  test("WRONG_SOLUTIONS_ONLY names lessons that have wrong-solution fixtures", () => {
+    throw new Error(`no fixtures for ${only.join(", ")} in test/fixtures/wrong-solutions/`);
+  });
+}
+
+describe.each(
+  selected.map(
+    ([notebook, notebookFixtures], index) => [notebook, notebookFixtures, index] as const,
+  ),
+)("%s", (notebook, notebookFixtures, index) => {
+  const file = notebookFile(notebook);
   let proof: NotebookProof | undefined;
   beforeAll(async () => {
-    if (existsSync(file)) proof = await proveNotebook(file, notebookFixtures);
+    for (let next = index + 1; next < Math.min(selected.length, index + jobs); next++)
+      proofOf(next);
+    proof = await proofOf(index);
   }, hookTimeout(notebookFixtures.length));
+
+  afterAll(() => {
+    if (proof === undefined) return;
+    const slowest = [...proof.variants].sort(([, a], [, b]) => b.check.ms - a.check.ms)[0];
+    console.log(
+      `${notebook}: ${notebookFixtures.length} wrong solutions in ${(proof.totalMs / 1000).toFixed(1)} s (kernel start ${(proof.kernelStartMs / 1000).toFixed(1)} s${slowest ? `, slowest check ${(slowest[1].check.ms / 1000).toFixed(1)} s: ${path.basename(slowest[0])}` : ""})`,
+    );
+  });
 
   const ran = (): NotebookProof => {
     if (!existsSync(file)) {
@@ -93,7 +136,7 @@ describe.each([...fixtures])("%s", (notebook, notebookFixtures) => {
       if (run.solution.status !== "ok") {
         throw new Error(
           explain(
-            "the wrong solution itself failed to run (name it does-not-compile-... or throws-... if that is the mistake)",
+            "the wrong solution itself failed to run (name it does-not-compile-... or cell-throws-... if that is the mistake)",
           ),
         );
       }

@@ -5,7 +5,7 @@
  * Fixtures live in `test/fixtures/wrong-solutions/<notebook name>/<solution cell id>/<mistake>.ts`:
  * each file is the whole source that replaces the solution cell, its first line a `//` comment
  * saying which mistake a student makes there. A fixture whose name starts with `does-not-compile`
- * or `throws` is a cell that fails on purpose: its check must then say that the cell did not run.
+ * or `cell-throws` is a cell that fails on purpose: its check must then say that the cell did not run.
  *
  * One kernel per notebook: the notebook's code cells run in order, once. At each solution cell
  * that has fixtures, the reference solution and its check run first (only PASS lines allowed),
@@ -72,7 +72,7 @@ export const fixturesRoot = path.resolve(import.meta.dirname, "../fixtures/wrong
 
 /** Whether a fixture is a cell that fails on purpose (its check must say it did not run). */
 export function failsOnPurpose(fixture: Pick<Fixture, "mistake">): boolean {
-  return /^(does-not-compile|throws)/.test(fixture.mistake);
+  return /^(does-not-compile|cell-throws)/.test(fixture.mistake);
 }
 
 /**
@@ -108,7 +108,7 @@ export interface ProveOptions {
   cellTimeout?: number;
   /**
    * The time scale (SOCKETS_COURSE_TIME_SCALE) inside the kernel while wrong solutions run: they
-   * only have to fail, and a wrong solution that hangs then costs less. Default: a third of the
+   * only have to fail, and a wrong solution that hangs then costs less. Default: a fifth of the
    * scale the reference solutions run with.
    */
   variantTimeScale?: number;
@@ -159,7 +159,7 @@ export async function proveNotebook(
   }
 
   const outerScale = Number(process.env.SOCKETS_COURSE_TIME_SCALE ?? "1") || 1;
-  const variantScale = options.variantTimeScale ?? outerScale / 3;
+  const variantScale = options.variantTimeScale ?? outerScale / 5;
   const timeout = options.cellTimeout ?? 120_000;
   const kernel = await startKernel({ cwd: path.dirname(path.resolve(file)) });
   proof.kernelStartMs = kernel.startMs;
