@@ -196,9 +196,10 @@ export class Connection {
       await gone;
       return;
     }
-    // Everything awaited by send has reached the system, so end() only adds the FIN. Bytes of a
-    // send nobody awaited are dropped rather than let close hang on a peer that does not read.
-    if (this.raw.writableLength === 0) await this.endWrite().catch(() => {});
+    // Everything awaited by send has reached the system. Closing the descriptor lets the system
+    // decide as it does for Python: FIN after what it still has to send, or RST when bytes it
+    // received are unread (no FIN of ours first). Bytes of a send nobody awaited are dropped
+    // rather than let close hang on a peer that does not read.
     await destroyAndWait(this.raw);
   }
 }

@@ -9,6 +9,7 @@ import { inspect } from "node:util";
 import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } from "./address";
 import { asBytes, preview } from "./bytes";
 import { type AddressFamily, AF_INET, AF_INET6, SOCK_DGRAM } from "./constants";
+import { DatagramQueue } from "./datagram-queue";
 import { Endpoint } from "./endpoint";
 import { atCall } from "./error-view";
 import { formatAddress, systemError, toSocketError } from "./errors";
@@ -41,16 +42,6 @@ export interface DatagramQueueOptions {
   maxQueuedBytes?: number;
 }
 
-interface Datagram {
-  data: Buffer;
-  from: Address;
-}
-
-interface Waiter {
-  resolve: (d: Datagram) => void;
-  reject: (err: Error) => void;
-}
-
 /**
  * A UDP (datagram) socket. Create one with `socket(AF_INET, SOCK_DGRAM)`.
  *
@@ -77,13 +68,13 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   /** The socket's type, as Python's `sock.type`. @example udp.type; // "SOCK_DGRAM" */
   readonly type = SOCK_DGRAM;
   /** Datagrams dropped because the queue of unread ones was full. @example udp.droppedDatagrams; // 0 */
-  droppedDatagrams = 0;
+  get droppedDatagrams(): number {
+    return this.queue.dropped;
+  }
   private _state: DatagramState = "fresh";
   private sock: DgramSocket | undefined;
   private binding: Promise<void> | undefined;
-  private queue: Datagram[] = [];
-  private queuedBytes = 0;
-  private waiters: Waiter[] = [];
+  private readonly queue: DatagramQueue;
   private failure: Error | undefined;
   /** An ICMP "port unreachable" for a connected socket, reported once by the next send/recv. */
   private refused: Error | undefined;
@@ -91,16 +82,16 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   /** A connect() in progress (to tell a forgotten `await` from a send with no peer). */
   private connecting = 0;
   private readonly pending = new PendingCalls();
-  private readonly maxDatagrams: number;
-  private readonly maxBytes: number;
   /** Trace: a socket that binds itself is a server; one bound by its first sendto, a client. */
   private side: Side = "client";
 
   /** @param family AF_INET (the default) or AF_INET6. */
   constructor(family: AddressFamily = AF_INET, options: DatagramQueueOptions = {}) {
     super(family);
-    this.maxDatagrams = options.maxQueuedDatagrams ?? 1024;
-    this.maxBytes = options.maxQueuedBytes ?? 1024 * 1024;
+    this.queue = new DatagramQueue(
+      options.maxQueuedDatagrams ?? 1024,
+      options.maxQueuedBytes ?? 1024 * 1024,
+    );
   }
 
   /** "fresh", "bound", "connected" or "closed". @example udp.state; // "bound" */
@@ -154,20 +145,18 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.local = [where.address, where.port];
     this._state = "bound";
     sock.on("message", (data: Buffer, info) =>
-      this.arrived({ data, from: [info.address, info.port] }),
+      this.queue.arrived({ data, from: [info.address, info.port] }),
     );
     sock.on("error", (err: Error & { code?: string; syscall?: string }) => {
       if (err.syscall === "connect") return; // connect() reports it
       if (err.code === "ECONNREFUSED" && this.peer) {
         // Like the system's pending socket error: one waiting or next call reports it, once.
         const refused = toSocketError(err, "recv", ...this.peer);
-        const waiter = this.waiters.shift();
-        if (waiter) waiter.reject(refused);
-        else this.refused = refused;
+        if (!this.queue.rejectFirst(refused)) this.refused = refused;
         return;
       }
       this.failure = toSocketError(err, "recvfrom", ...this.local);
-      for (const w of this.waiters.splice(0)) w.reject(this.failure);
+      this.queue.rejectAll(this.failure);
     });
   }
 
@@ -179,23 +168,6 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
       this.binding = this.bindTo(loopback ? defaultHost(this.family) : anyHost(this.family), 0);
     }
     return this.binding;
-  }
-
-  private arrived(d: Datagram): void {
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      waiter.resolve(d);
-      return;
-    }
-    if (
-      this.queue.length >= this.maxDatagrams ||
-      this.queuedBytes + d.data.length > this.maxBytes
-    ) {
-      this.droppedDatagrams += 1;
-      return;
-    }
-    this.queue.push(d);
-    this.queuedBytes += d.data.length;
   }
 
   /**
@@ -389,13 +361,15 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
       this.usable(op);
       if (this._state === "fresh" && this.binding) throw misuse.notFinished(op, "bind");
       if (this._state !== "bound" && this._state !== "connected") throw misuse.recvfromUnbound(op);
-      let d = this.queue.shift();
-      if (d) this.queuedBytes -= d.data.length;
-      else if (this.failure) throw this.failure;
-      else {
+      let d = this.queue.take();
+      if (!d && this.failure) throw this.failure;
+      if (!d) {
         this.throwRefused(op);
+        const where = formatAddress(...this.local);
         try {
-          d = await this.nextDatagram(timeout, op);
+          d = await this.queue.wait(timeout, () =>
+            timeoutError(op, `waiting for a datagram on ${where}`, timeout ?? 0),
+          );
         } catch (err) {
           throw atCall(err);
         }
@@ -416,30 +390,6 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     throw toSocketError(refused, op);
   }
 
-  private nextDatagram(timeout: number | undefined, op: string): Promise<Datagram> {
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const waiter: Waiter = {
-        resolve: (d) => {
-          clearTimeout(timer);
-          resolve(d);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      };
-      this.waiters.push(waiter);
-      if (timeout !== undefined) {
-        const where = formatAddress(...this.local);
-        timer = setTimeout(() => {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          reject(timeoutError(op, `waiting for a datagram on ${where}`, timeout));
-        }, timeout);
-      }
-    });
-  }
-
   /**
    * Closes the socket and resolves once its port is released; a waiting recvfrom rejects with
    * ERR_SOCKET_CLOSED. Closing twice is harmless.
@@ -452,9 +402,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this._state = "closed";
     this.pending.quiet();
     const closed = misuse.closedWhileWaiting("recvfrom");
-    for (const w of this.waiters.splice(0)) w.reject(closed);
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.queue.rejectAll(closed);
+    this.queue.clear();
     // A bind in progress finishes first (and, seeing the socket closed, closes what it opened).
     await this.binding?.catch(() => {});
     const sock = this.sock;

@@ -47,6 +47,17 @@ async function readBySystem(sock: StreamSocket): Promise<void> {
   }
 }
 
+/** Waits until bytes wait unread in the system's receive queue of `sock`'s connection. */
+async function waitingInSystem(sock: StreamSocket): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const mine = socketTable().rows.find(
+      (r) => r.localPort === sock.localPort && r.remotePort === sock.remotePort,
+    );
+    if (process.platform !== "linux" || (mine?.recvQueue ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe("close with bytes left unread resets the connection, as Linux does", () => {
   test("the echo server that reads 1024 of 3,000 bytes and closes resets: the client's recv fails with ECONNRESET", async () => {
     const { client, connection } = await connectedPair();
@@ -84,7 +95,7 @@ describe("close with bytes left unread resets the connection, as Linux does", ()
     const { client, connection } = await connectedPair();
     // 4 MiB: more than the helper keeps in memory, so some of it stays in the system's buffer.
     void client.send(Buffer.alloc(4 * 1024 * 1024)).catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitingInSystem(connection);
     await connection.close();
     expect((await readToEnd(client)).end).toBe("ECONNRESET");
   });
