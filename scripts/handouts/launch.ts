@@ -4,6 +4,9 @@
  * student's home folder and opens the notebook). Configured once, in package.json's "handouts"
  * field or by command-line options; with nothing configured a page carries no such link.
  */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
 import type { LaunchLink } from "./page";
 
 export interface LaunchConfig {
@@ -109,4 +112,17 @@ export function launchLinks(config: LaunchConfig, notebookPath: string): LaunchL
     }
   }
   return links;
+}
+
+/**
+ * The launch configuration in the project's package.json ("handouts": { "repository", "jupyterhub",
+ * "branch", "binder" }); none when the field is absent.
+ *
+ * @throws LaunchConfigError for a field that cannot be used
+ */
+export async function packageLaunchConfig(root: string): Promise<LaunchConfig> {
+  const manifest = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as {
+    handouts?: unknown;
+  };
+  return checkLaunchConfig(manifest.handouts, `${path.join(root, "package.json")}: "handouts"`);
 }
