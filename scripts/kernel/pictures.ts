@@ -5,7 +5,7 @@
  * each display bundle that has `image/svg+xml` and no `image/png`, the same picture rasterized
  * by resvg (a maintained SVG renderer, here as @resvg/resvg-js, a devDependency: the helper
  * library in src/ that students get keeps no dependencies). The SVG stays what the run printed;
- * the PNG is drawn from exactly that SVG, at twice its size for sharp screens, with metadata
+ * the PNG is drawn from exactly that SVG, at its own size (pictureScale), with metadata
  * giving its size in CSS pixels (as Jupyter applies it) and its alt text from the SVG's title.
  */
 import { svgTitle } from "../handouts/outputs";
@@ -13,8 +13,12 @@ import type { Output } from "./notebook";
 
 type Resvg = typeof import("@resvg/resvg-js");
 
-/** Pixels per SVG pixel: sharp on a high-density screen, at the SVG's size on the page. */
-export const pictureScale = 2;
+/**
+ * Pixels per SVG pixel. The PNG is a stand-in until the notebook is trusted or run (then Jupyter
+ * shows the SVG): at 1 it is as readable as the SVG on an ordinary screen and costs lesson 08
+ * 84 KB of base64 (at 2, sharper on a high-density screen, 205 KB in every re-executed copy).
+ */
+export const pictureScale = 1;
 
 /** The SVG's generic "monospace" as resvg should resolve it, on the systems the course names. */
 const monospaceFamily =

@@ -24,7 +24,7 @@ function pngSize(base64: string): { width: number; height: number } {
 }
 
 describe("withPictures", () => {
-  test("adds a PNG of the SVG at twice its size, with its size and alt text from its title in the metadata", async () => {
+  test("adds a PNG of the SVG at its size, with its size and alt text from its title in the metadata", async () => {
     const [output] = await withPictures([display({ "image/svg+xml": svg })]);
     if (output.output_type !== "display_data") throw new Error("not a display");
     expect(output.data["image/svg+xml"]).toBe(svg);
