@@ -35,8 +35,8 @@ describe("withPictures", () => {
     expect(Math.abs(metadata.width - size("width"))).toBeLessThanOrEqual(1);
     expect(Math.abs(metadata.height - size("height"))).toBeLessThanOrEqual(1);
     expect(pngSize(output.data["image/png"] as string)).toEqual({
-      width: Math.ceil(size("width") * pictureScale),
-      height: Math.ceil(size("height") * pictureScale),
+      width: Math.round(size("width") * pictureScale),
+      height: Math.round(size("height") * pictureScale),
     });
   });
 
