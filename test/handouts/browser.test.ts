@@ -13,7 +13,7 @@
  * test-results/handouts/ (gitignored) for a reviewer to look at.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -203,6 +203,7 @@ function pageFullness(pdf: string): number[] {
     .sort((a, b) => Number(/-(\d+)\.pgm$/.exec(a)?.[1]) - Number(/-(\d+)\.pgm$/.exec(b)?.[1]))
     .map((name) => {
       const bytes = readFileSync(path.join(folder, name));
+      rmSync(path.join(folder, name));
       // P5 (binary graymap): "P5\n<width> <height>\n<max>\n" then one byte a pixel.
       const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(bytes.subarray(0, 40).toString("latin1"));
       if (!header) throw new Error(`${name} is not a PGM file`);
