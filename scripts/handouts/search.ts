@@ -65,6 +65,8 @@ export function searchDocuments(
 function plainText(html: string): string {
   return html
     .replace(/<button[\s\S]*?<\/button>/g, " ")
+    // Inline markup joins the words around it ("socket.<span>AF_INET</span>"); blocks separate them.
+    .replace(/<\/?(?:span|code|a|strong|em|b|i)\b[^>]*>/g, "")
     .replace(/<[^>]*>/g, " ")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")

@@ -380,8 +380,10 @@ describe.skipIf(!hasChromium)(
       async (width) => {
         const problems: string[] = [];
         for (const name of pages()) {
-          const { page } = await visit(pathToFileURL(path.join(site, name)).href);
-          await page.setViewportSize({ width, height: 900 });
+          // The width from the start, as on a phone: the page's script reads it once it loads.
+          const { page } = await visit(pathToFileURL(path.join(site, name)).href, (opened) =>
+            opened.setViewportSize({ width, height: 900 }),
+          );
           for (const problem of await overflowing(page)) problems.push(`${name}: ${problem}`);
           await screenshot(page, `${path.basename(name, ".html")}-${width}`, false);
           await page.close();
