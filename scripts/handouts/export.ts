@@ -195,7 +195,10 @@ export async function buildHandouts(
       search,
     }),
   );
-  output.set("search.html", renderSearchPage({ courseTitle, edition, documents, index }));
+  output.set(
+    "search.html",
+    await renderSearchPage({ courseTitle, edition, documents, index }, loaded.cache),
+  );
   return {
     files: output,
     lessons: described.map(({ lesson, page, title, summary, summaryHtml }) => ({

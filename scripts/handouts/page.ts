@@ -5,8 +5,6 @@
  */
 import { createHash } from "node:crypto";
 
-import { transformSync } from "esbuild";
-
 import type { Edition } from "./edition";
 import { escapeHtml } from "./escape";
 import type { TocEntry } from "./markdown";
@@ -204,92 +202,39 @@ export const themeScript = `try{var t=localStorage.getItem("${themeKey}");if(t==
  * else. Copy buttons on code blocks; the light/dark button; the contents open on wide screens and
  * marking the section being read; a button that opens a diagram alone, full size.
  */
+/**
+ * The script's parts, written compact by hand (every page repeats them, and a minifier at build
+ * time would cost every build its start-up). `common`: the theme button (it flips `data-theme`
+ * and remembers the choice) and the copy buttons. `diagram`: a button that opens a diagram alone,
+ * full size (a blob: URL of its SVG: browsers refuse to open data: URLs). `toc`: the contents
+ * opened on a wide screen, and the link of the section being read marked as it scrolls.
+ */
 const scriptParts = {
-  common: `const root = document.documentElement;
-const store = (value) => { try { localStorage.setItem("${themeKey}", value); } catch {} };
-const dark = () => root.dataset.theme ? root.dataset.theme === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
-const tools = document.querySelector(".site .tools");
-if (tools) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "theme";
-  const label = () => {
-    button.textContent = dark() ? "Light theme" : "Dark theme";
-    button.setAttribute("aria-label", dark() ? "Switch to the light theme" : "Switch to the dark theme");
-  };
-  button.addEventListener("click", () => {
-    root.dataset.theme = dark() ? "light" : "dark";
-    store(root.dataset.theme);
-    label();
-  });
-  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", label);
-  label();
-  tools.append(button);
-}
-for (const pre of document.querySelectorAll("pre.code")) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "copy";
-  button.textContent = "Copy";
-  button.addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText(pre.querySelector("code").textContent);
-      button.textContent = "Copied";
-    } catch {
-      button.textContent = "Select the text to copy";
-    }
-    setTimeout(() => { button.textContent = "Copy"; }, 2000);
-  });
-  pre.classList.add("has-copy");
-  pre.append(button);
-}`,
-  diagram: `for (const img of document.querySelectorAll(".output.svg img")) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "full";
-  button.textContent = "Open the picture alone, full size";
-  button.addEventListener("click", () => {
-    const svg = decodeURIComponent(img.src.slice(img.src.indexOf(",") + 1));
-    window.open(URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" })), "_blank");
-  });
-  img.parentElement.before(button);
-}`,
-  toc: `const toc = document.querySelector("details.toc");
-if (toc) {
-  if (matchMedia("(min-width: 60rem)").matches) toc.open = true;
-  const links = new Map([...toc.querySelectorAll("a")].map((a) => [decodeURIComponent(a.hash.slice(1)), a]));
-  const headings = [...links.keys()].map((id) => document.getElementById(id)).filter(Boolean);
-  const mark = () => {
-    let current;
-    for (const h of headings) if (h.getBoundingClientRect().top < 80) current = h;
-    for (const a of links.values()) a.removeAttribute("aria-current");
-    if (current) links.get(current.id).setAttribute("aria-current", "true");
-  };
-  addEventListener("scroll", mark, { passive: true });
-  mark();
-}`,
+  common: `const R=document.documentElement,M=matchMedia("(prefers-color-scheme: dark)"),D=()=>R.dataset.theme?R.dataset.theme==="dark":M.matches,T=document.querySelector(".site .tools");
+if(T){const b=document.createElement("button");b.type="button";b.className="theme";const l=()=>{b.textContent=D()?"Light theme":"Dark theme";b.setAttribute("aria-label",D()?"Switch to the light theme":"Switch to the dark theme")};b.onclick=()=>{R.dataset.theme=D()?"light":"dark";try{localStorage.setItem("${themeKey}",R.dataset.theme)}catch{}l()};M.addEventListener("change",l);l();T.append(b)}
+for(const p of document.querySelectorAll("pre.code")){const b=document.createElement("button");b.type="button";b.className="copy";b.textContent="Copy";b.onclick=async()=>{try{await navigator.clipboard.writeText(p.querySelector("code").textContent);b.textContent="Copied"}catch{b.textContent="Select the text to copy"}setTimeout(()=>{b.textContent="Copy"},2e3)};p.classList.add("has-copy");p.append(b)}`,
+  diagram: `for(const i of document.querySelectorAll(".output.svg img")){const b=document.createElement("button");b.type="button";b.className="full";b.textContent="Open the picture alone, full size";b.onclick=()=>{const s=decodeURIComponent(i.src.slice(i.src.indexOf(",")+1));open(URL.createObjectURL(new Blob([s],{type:"image/svg+xml"})),"_blank")};i.parentElement.before(b)}`,
+  toc: `const C=document.querySelector("details.toc");
+if(C){if(matchMedia("(min-width: 60rem)").matches)C.open=true;const L=new Map([...C.querySelectorAll("a")].map(a=>[decodeURIComponent(a.hash.slice(1)),a])),H=[...L.keys()].map(i=>document.getElementById(i)).filter(Boolean),m=()=>{let c;for(const h of H)if(h.getBoundingClientRect().top<80)c=h;for(const a of L.values())a.removeAttribute("aria-current");if(c)L.get(c.id).setAttribute("aria-current","true")};addEventListener("scroll",m,{passive:true});m()}`,
 };
 
-const minified = new Map<string, string>();
+const assembled = new Map<string, string>();
 
 /**
  * The script a page carries: the parts it needs (the diagram button only with a diagram, the
- * contents' code only with contents), minified with esbuild, since every page repeats it.
+ * contents' code only with contents), in one block scope.
  */
 export function pageScriptFor(needs: { diagram?: boolean; toc?: boolean } = {}): string {
   const key = `${needs.diagram ? "d" : ""}${needs.toc ? "t" : ""}`;
-  let code = minified.get(key);
+  let code = assembled.get(key);
   if (code === undefined) {
-    const source = [
+    const parts = [
       scriptParts.common,
       needs.diagram ? scriptParts.diagram : "",
       needs.toc ? scriptParts.toc : "",
-    ].join("\n");
-    code = transformSync(`(() => {\n${source}\n})();`, {
-      minify: true,
-      target: "es2020",
-    }).code.trim();
-    minified.set(key, code);
+    ];
+    code = `{${parts.filter((part) => part !== "").join("\n")}}`;
+    assembled.set(key, code);
   }
   return code;
 }

@@ -7,8 +7,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
-import MiniSearch from "minisearch";
-
+import type { RenderCache } from "./cache";
 import type { Edition } from "./edition";
 import { type PageLink, renderPage } from "./page";
 
@@ -63,18 +62,20 @@ export function searchDocuments(
 }
 
 function plainText(html: string): string {
-  return html
-    .replace(/<button[\s\S]*?<\/button>/g, " ")
-    // Inline markup joins the words around it ("socket.<span>AF_INET</span>"); blocks separate them.
-    .replace(/<\/?(?:span|code|a|strong|em|b|i)\b[^>]*>/g, "")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    html
+      .replace(/<button[\s\S]*?<\/button>/g, " ")
+      // Inline markup joins the words around it ("socket.<span>AF_INET</span>"); blocks separate them.
+      .replace(/<\/?(?:span|code|a|strong|em|b|i)\b[^>]*>/g, "")
+      .replace(/<[^>]*>/g, " ")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 /**
@@ -82,14 +83,24 @@ function plainText(html: string): string {
  * asks it as the reader types (and reads `?q=` from the address).
  *
  * @example
- * const html = renderSearchPage({ courseTitle: "Sockets course", edition: "student", documents, index });
+ * const html = await renderSearchPage({ courseTitle: "Sockets course", edition: "student", documents, index });
  */
-export function renderSearchPage(options: {
-  courseTitle: string;
-  edition: Edition;
-  documents: SearchDocument[];
-  index?: PageLink;
-}): string {
+export async function renderSearchPage(
+  options: {
+    courseTitle: string;
+    edition: Edition;
+    documents: SearchDocument[];
+    index?: PageLink;
+  },
+  cache?: RenderCache,
+): Promise<string> {
+  // Unchanged lessons give the same page: a rebuild loads neither MiniSearch nor esbuild.
+  // The page's frame (styles, scripts, policy) is part of what is cached.
+  const frame = renderPage({ title: "", courseTitle: "", body: "", edition: options.edition });
+  const key = JSON.stringify([options, indexOptions, searchScript, frame]);
+  const cached = cache?.get("search-page", key);
+  if (typeof cached === "string") return cached;
+  const { default: MiniSearch } = await import("minisearch");
   const search = new MiniSearch<SearchDocument & { excerpt: string }>(indexOptions);
   search.addAll(options.documents.map((d) => ({ ...d, excerpt: d.text.slice(0, 200) })));
   // In a <script type="application/json">: data, never run; "<" escaped so no text ends the element.
@@ -99,7 +110,7 @@ export function renderSearchPage(options: {
 <p id="count" class="source" aria-live="polite">${options.documents.length} sections of lessons can be searched. This page needs JavaScript.</p>
 <ol id="results" class="results"></ol>
 <script type="application/json" id="search-index">${data}</script>`;
-  return renderPage({
+  const page = renderPage({
     title: "Search",
     courseTitle: options.courseTitle,
     body,
@@ -107,6 +118,8 @@ export function renderSearchPage(options: {
     index: options.index,
     scripts: [{ code: miniSearchScript() }, { code: searchScript }],
   });
+  cache?.set("search-page", key, page);
+  return page;
 }
 
 /** Asks the index as the reader types; each result links to its section. */
