@@ -407,7 +407,7 @@ describe.skipIf(!hasChromium)(
       expect([...new Set(problems)]).toEqual([]);
     }, 180_000);
 
-    test("a diagram's alt text is its SVG's title", async () => {
+    test("a diagram's alt text is its SVG's title, and its button opens it alone, full size", async () => {
       let diagrams = 0;
       for (const name of pages()) {
         const { page } = await visit(pathToFileURL(path.join(site, name)).href);
@@ -430,6 +430,15 @@ describe.skipIf(!hasChromium)(
         }
         diagrams += found.length;
         if (found.length > 0) {
+          // Its button opens the picture alone, at full size, in a page of its own.
+          const [alone] = await Promise.all([
+            page.waitForEvent("popup"),
+            page.locator("button.full").first().click(),
+          ]);
+          await alone.waitForLoadState();
+          expect(alone.url()).toMatch(/^blob:/);
+          expect(await alone.evaluate(() => document.documentElement.localName)).toBe("svg");
+          await alone.close();
           await page.locator(".output.svg").first().scrollIntoViewIfNeeded();
           await screenshot(page, `${path.basename(name, ".html")}-diagram-light`, false);
           await page.emulateMedia({ colorScheme: "dark" });
