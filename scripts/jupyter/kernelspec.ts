@@ -15,22 +15,57 @@ export const localJupyterPath = path.join(projectRoot, ".jupyter-local");
 export const kernelName = "tslab";
 
 /**
+ * The Node.js flags of the kernel process (see the README's "Why the kernel starts through
+ * scripts/tslab-kernel"): measured with `npm run bench -- --only kernel`.
+ */
+export const kernelNodeFlags: readonly string[] = [];
+
+/**
+ * The kernel's command line, the one place that decides it: every kernelspec this project writes
+ * (`npm start`, `npm run kernel:install`, the classroom image's binder/postBuild) and every kernel
+ * `npm run execute` starts run exactly this. `{connection_file}` is Jupyter's placeholder.
+ *
+ * `plain: true` gives tslab's own command line, as the course ran before the launcher
+ * (scripts/tslab-kernel/): the benchmarks' "before", and a way back should the launcher misbehave
+ * (`SOCKETS_COURSE_PLAIN_TSLAB=1 npm run execute`). `node` defaults to the Node.js running this
+ * script (the one that installed node_modules).
+ *
+ * @example
+ * kernelArgv(); // [node, "/.../scripts/tslab-kernel/start.mjs", "kernel", "--config-path", "{connection_file}"]
+ */
+export function kernelArgv({
+  root = projectRoot,
+  node = process.execPath,
+  plain = false,
+}: {
+  root?: string;
+  node?: string;
+  plain?: boolean;
+} = {}): string[] {
+  // Absolute paths, node included: Jupyter (or VS Code started from a desktop menu) launches
+  // kernels with a PATH that may hold neither node_modules/.bin nor the `node` that tslab's
+  // `#!/usr/bin/env node` script needs.
+  const program = plain
+    ? path.join(root, "node_modules", "tslab", "bin", "tslab")
+    : path.join(root, "scripts", "tslab-kernel", "start.mjs");
+  return [
+    node,
+    ...(plain ? [] : kernelNodeFlags),
+    program,
+    "kernel",
+    "--config-path",
+    "{connection_file}",
+  ];
+}
+
+/**
  * What goes into kernels/tslab/kernel.json.
  *
  * `node` defaults to the Node.js running this script (the one that installed node_modules).
  */
 export function kernelJson(root = projectRoot, node = process.execPath): Record<string, unknown> {
   return {
-    // Absolute paths, node included: Jupyter (or VS Code started from a desktop menu) launches
-    // kernels with a PATH that may hold neither node_modules/.bin nor the `node` that tslab's
-    // `#!/usr/bin/env node` script needs.
-    argv: [
-      node,
-      path.join(root, "node_modules", "tslab", "bin", "tslab"),
-      "kernel",
-      "--config-path",
-      "{connection_file}",
-    ],
+    argv: kernelArgv({ root, node }),
     display_name: "TypeScript",
     language: "typescript",
   };
