@@ -13,8 +13,8 @@ import { socket } from "../../../src/socket";
 import type { StreamSocket } from "../../../src/stream-socket";
 import { elapsedMs, PYTHON } from "./report";
 
-/** The echo servers compared. */
-export type ServerKind = "raw" | "helper" | "python";
+/** The echo servers compared (loop: a student's recv/send loop on the helper, after lesson 07). */
+export type ServerKind = "raw" | "helper" | "loop" | "python";
 
 /** A running echo server process. */
 export interface ServerProcess {
