@@ -20,6 +20,8 @@ export type ServerKind = "raw" | "helper" | "loop" | "python";
 export interface ServerProcess {
   kind: ServerKind;
   port: number;
+  /** The server's process id (its CPU time is in /proc/PID/stat). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startServer(kind: ServerKind): Promise<ServerProcess> {
   return {
     kind,
     port,
+    pid: child.pid,
     stop: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       if (child.exitCode === null) {
