@@ -2,6 +2,7 @@
  * The project-local tslab kernelspec: Jupyter finds it through JUPYTER_PATH, so the course never
  * touches the user's global Jupyter set-up.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -80,4 +81,21 @@ export function writeKernelspec(jupyterPath = localJupyterPath, root = projectRo
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "kernel.json"), `${JSON.stringify(kernelJson(root), null, 2)}\n`);
   return dir;
+}
+
+/**
+ * Makes the kernel's caches now (the V8 code cache of tslab's TypeScript and the helper's compiled
+ * view, see scripts/tslab-kernel/), with the kernel's own Node and flags, so that the first kernel
+ * a student starts does not make them: `npm run kernel:install` runs it, and so the classroom
+ * image's build. Returns what went wrong, or undefined; without them kernels only start slower.
+ *
+ * @example
+ * const problem = prepareKernel(); // undefined once the caches are made
+ */
+export function prepareKernel(root = projectRoot, node = process.execPath): string | undefined {
+  const [program, ...args] = kernelArgv({ root, node }).slice(0, -3);
+  const result = spawnSync(program, [...args, "warm"], { encoding: "utf8" });
+  if (result.error) return result.error.message;
+  if (result.status !== 0) return (result.stderr || `exit status ${result.status}`).trim();
+  return undefined;
 }

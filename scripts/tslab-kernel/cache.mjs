@@ -3,6 +3,7 @@
  * cache, the helper's compiled view): node_modules/.cache/tslab-kernel/, as launch.mjs does, else
  * the system's temporary folder (a read-only installation, e.g. node_modules owned by root on a
  * hub), else nowhere: the kernel then recomputes at each start, slower but the same.
+ * TSLAB_KERNEL_CACHE_DIR=DIR is looked at first (tests use it).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -10,34 +11,42 @@ import path from "node:path";
 
 export const root = path.resolve(import.meta.dirname, "..", "..");
 
+/**
+ * The cache folders, in order: entries are read from the first that has them.
+ *
+ * @returns {string[]}
+ */
+function candidates() {
+  return [
+    process.env.TSLAB_KERNEL_CACHE_DIR,
+    path.join(root, "node_modules", ".cache", "tslab-kernel"),
+    path.join(os.tmpdir(), `sockets-course-tslab-kernel-${safeUser()}`),
+  ].filter(/** @returns {dir is string} */ (dir) => typeof dir === "string" && dir !== "");
+}
+
 /** @type {string | null | undefined} */
-let chosen;
+let writable;
 
 /**
- * The first cache folder that can be written, or null.
+ * The first cache folder that can be written, or null. A course image's prepared entries (made
+ * by `npm run kernel:install` at build time) stay readable where students cannot write.
  *
  * @returns {string | null}
  */
 export function cacheDir() {
-  if (chosen !== undefined) return chosen;
-  const candidates = [
-    process.env.TSLAB_KERNEL_CACHE_DIR,
-    path.join(root, "node_modules", ".cache", "tslab-kernel"),
-    path.join(os.tmpdir(), `sockets-course-tslab-kernel-${safeUser()}`),
-  ];
-  chosen = null;
-  for (const dir of candidates) {
-    if (!dir) continue;
+  if (writable !== undefined) return writable;
+  writable = null;
+  for (const dir of candidates()) {
     try {
       fs.mkdirSync(dir, { recursive: true });
       fs.accessSync(dir, fs.constants.W_OK);
-      chosen = dir;
+      writable = dir;
       break;
     } catch {
       // Not writable here: try the next one.
     }
   }
-  return chosen;
+  return writable;
 }
 
 function safeUser() {
@@ -55,13 +64,14 @@ function safeUser() {
  * @returns {Buffer | undefined}
  */
 export function readEntry(name) {
-  const dir = cacheDir();
-  if (!dir) return undefined;
-  try {
-    return fs.readFileSync(path.join(dir, name));
-  } catch {
-    return undefined;
+  for (const dir of candidates()) {
+    try {
+      return fs.readFileSync(path.join(dir, name));
+    } catch {
+      // Not in this one.
+    }
   }
+  return undefined;
 }
 
 /**

@@ -8,6 +8,7 @@
  * - cells see Node's types, not every @types package of the dev tools (type-roots.mjs);
  * - the helper is checked through its declarations and run as compiled once (helper-view.mjs).
  * Then it hands over to tslab's own entry point (node_modules/tslab/bin/tslab).
+ * `node scripts/tslab-kernel/start.mjs warm` only makes the caches, and exits.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -27,6 +28,24 @@ installHelperView(
   ts,
   require(path.join(tslabDir, "dist", "converter.js")).esModuleToCommonJSModule,
 );
+
+if (process.argv[2] === "warm") {
+  // `start.mjs warm`: make the code cache and the helper's view now (npm run kernel:install, npm
+  // start, the image's build), as a kernel and its first import of the helper would.
+  process.chdir(path.join(root, "notebooks"));
+  const converter = require(path.join(tslabDir, "dist", "converter.js")).createConverter({});
+  const { diagnostics } = converter.convert(
+    "",
+    'import { socket } from "./src/index";\nvoid socket;',
+  );
+  saveCodeCache();
+  converter.close();
+  if (diagnostics.length > 0) {
+    console.error(`the helper did not compile in the kernel: ${JSON.stringify(diagnostics[0])}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
 
 // tslab's main() parses the command line and, for `kernel`, builds its compiler (most of the start)
 // before it returns; the code cache is saved after that, with what the start compiled.
