@@ -9,6 +9,7 @@
  * that does not fit (then it is made again); the cache's name also carries the file's size and
  * modification time, so a reinstalled TypeScript never meets an old cache.
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import Module from "node:module";
 import path from "node:path";
@@ -24,7 +25,10 @@ import { readEntry, writeEntry } from "./cache.mjs";
  */
 export function loadWithCodeCache(filename) {
   const stat = fs.statSync(filename);
-  const name = `${path.basename(filename)}-${stat.size}-${Math.floor(stat.mtimeMs)}-${process.version}-${process.arch}.v8`;
+  // V8 refuses a cache made under other flags: one entry per set of flags, so that kernels started
+  // differently (the benchmarks' "before") never replace each other's.
+  const flags = createHash("sha256").update(process.execArgv.join("\0")).digest("hex").slice(0, 8);
+  const name = `${path.basename(filename)}-${stat.size}-${Math.floor(stat.mtimeMs)}-${process.version}-${process.arch}-${flags}.v8`;
   const cachedData = readEntry(name);
   const script = new vm.Script(Module.wrap(fs.readFileSync(filename, "utf8")), {
     filename,
