@@ -180,7 +180,9 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
       .join(" ")}\`, "after" \`${commandLines.after
       .slice(1, -3)
       .map((a) => (path.isAbsolute(a) ? path.relative(projectRoot, a) : a))
-      .join(" ")}\`. Load average (1, 5, 15 min): ${loads.join(" at the start; ")} at the end.`,
+      .join(
+        " ",
+      )}\`. Load average (1, 5, 15 min): ${loads.map((l, i) => `${l} ${["at the start", "after the lesson", "after the course"][i]}`).join("; ")}.`,
     columns: ["what", "before (tslab)", "after (launcher)", "after / before"],
     rows,
     goals: [
