@@ -9,25 +9,6 @@
  */
 export const VERSION = "0.1.0";
 
-export type { Address, AddressInput } from "./address";
-export {
-  type AddressFamily,
-  AF_INET,
-  AF_INET6,
-  SHUT_RD,
-  SHUT_RDWR,
-  SHUT_WR,
-  type ShutdownHow,
-  SOCK_DGRAM,
-  SOCK_STREAM,
-  type SocketType,
-} from "./constants";
-export {
-  type DatagramQueueOptions,
-  DatagramSocket,
-  type DatagramState,
-} from "./datagram-socket";
-export { type SequenceDiagramOptions, sequenceDiagram } from "./diagram";
 export {
   ECHO_PORT,
   type EchoMessage,
@@ -37,8 +18,7 @@ export {
   type EchoServerOptions,
   echoOnce,
   startEchoServer,
-} from "./echo";
-export { SocketError, SocketUsageError, systemError, type UsageErrorCode } from "./errors";
+} from "./course/echo";
 export {
   type CheckOptions,
   type CheckResult,
@@ -50,9 +30,12 @@ export {
   summary,
   TIME_SCALE_VARIABLE,
   timeLimit,
-} from "./exercise";
-export { answerDatagrams, type ReadUntilClosedOptions, readUntilClosed } from "./exercise-peers";
-export type { ForgotAwait, PairPromise } from "./forgot-await";
+} from "./course/exercise";
+export {
+  answerDatagrams,
+  type ReadUntilClosedOptions,
+  readUntilClosed,
+} from "./course/exercise-peers";
 export {
   FRAME_HEADER_BYTES,
   type FramedSocket,
@@ -64,18 +47,47 @@ export {
   recvFramed,
   recvLine,
   sendFramed,
-} from "./framing";
-export { type HostsEntry, hostsFilePath, parseHostsFile, readHostsFile } from "./hosts-file";
-export { type IPv6LoopbackStatus, ipv6Loopback } from "./ipv6-loopback";
+} from "./course/framing";
 export {
   type LossyServer,
   type LossyServerOptions,
   lossyFates,
   type PingFate,
   startLossyServer,
-} from "./lossy-server";
-export { seededRandom } from "./random";
-export { socket } from "./socket";
+} from "./course/lossy-server";
+export { seededRandom } from "./course/random";
+export {
+  SocketError,
+  SocketUsageError,
+  systemError,
+  type UsageErrorCode,
+} from "./errors/socket-error";
+export type { Address, AddressInput } from "./sockets/address";
+export {
+  type AddressFamily,
+  AF_INET,
+  AF_INET6,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  type ShutdownHow,
+  SOCK_DGRAM,
+  SOCK_STREAM,
+  type SocketType,
+} from "./sockets/constants";
+export {
+  type DatagramQueueOptions,
+  DatagramSocket,
+  type DatagramState,
+} from "./sockets/datagram-socket";
+export type { ForgotAwait, PairPromise } from "./sockets/internal/forgot-await";
+export type { TimeoutOption } from "./sockets/internal/wait";
+export { closeAll, openSockets } from "./sockets/open-sockets";
+export { socket } from "./sockets/socket";
+export { StreamSocket, type StreamState } from "./sockets/stream-socket";
+export { type DecodeOptions, decode, encode, Utf8StreamDecoder } from "./sockets/text";
+export { type HostsEntry, hostsFilePath, parseHostsFile, readHostsFile } from "./system/hosts-file";
+export { type IPv6LoopbackStatus, ipv6Loopback } from "./system/ipv6-loopback";
 export {
   type SocketOwner,
   SocketTable,
@@ -83,9 +95,8 @@ export {
   type SocketTableRow,
   type SocketTableState,
   socketTable,
-} from "./socket-table";
-export { StreamSocket, type StreamState } from "./stream-socket";
-export { type DecodeOptions, decode, encode, Utf8StreamDecoder } from "./text";
+} from "./system/socket-table";
+export { type SequenceDiagramOptions, sequenceDiagram } from "./trace/diagram/sequence-diagram";
 export {
   type FourTuple,
   type Recording,
@@ -94,6 +105,4 @@ export {
   startRecording,
   type TraceEvent,
   type TraceKind,
-} from "./trace";
-export { closeAll, openSockets } from "./tracker";
-export type { TimeoutOption } from "./wait";
+} from "./trace/recording";

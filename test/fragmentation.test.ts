@@ -9,10 +9,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { type FramedSocket, recvExactly, recvFramed, recvLine, sendFramed } from "../src/framing";
-import type { StreamSocket } from "../src/stream-socket";
-import { decode, encode, Utf8StreamDecoder } from "../src/text";
-import { closeAll } from "../src/tracker";
+import {
+  type FramedSocket,
+  recvExactly,
+  recvFramed,
+  recvLine,
+  sendFramed,
+} from "../src/course/framing";
+import { closeAll } from "../src/sockets/open-sockets";
+import type { StreamSocket } from "../src/sockets/stream-socket";
+import { decode, encode, Utf8StreamDecoder } from "../src/sockets/text";
 import { type RandomInt, randomPieces, seeded } from "./support/random";
 import { connectedPair } from "./support/stream-pair";
 

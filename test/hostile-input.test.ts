@@ -13,14 +13,13 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 
 import { afterEach, describe, expect, test } from "vitest";
-
-import { AF_INET, AF_INET6, SOCK_DGRAM, SOCK_STREAM } from "../src/constants";
-import { echoOnce, startEchoServer } from "../src/echo";
-import { recvExactly, recvFramed, recvLine, sendFramed } from "../src/framing";
-import { socket } from "../src/socket";
-import type { StreamSocket } from "../src/stream-socket";
-import { decode, encode, Utf8StreamDecoder } from "../src/text";
-import { closeAll, openSockets } from "../src/tracker";
+import { echoOnce, startEchoServer } from "../src/course/echo";
+import { recvExactly, recvFramed, recvLine, sendFramed } from "../src/course/framing";
+import { AF_INET, AF_INET6, SOCK_DGRAM, SOCK_STREAM } from "../src/sockets/constants";
+import { closeAll, openSockets } from "../src/sockets/open-sockets";
+import { socket } from "../src/sockets/socket";
+import type { StreamSocket } from "../src/sockets/stream-socket";
+import { decode, encode, Utf8StreamDecoder } from "../src/sockets/text";
 import { connectedPair, listeningServer, refusedPort } from "./support/stream-pair";
 
 const ROOT = path.resolve(import.meta.dirname, "..");

@@ -23,11 +23,11 @@ import { readEntry, root, writeEntry } from "./cache.mjs";
 import { cellTypes } from "./type-roots.mjs";
 
 /** Changes whenever this file changes what goes into a view, so older views are made again. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /**
  * @typedef {{ js: Record<string, string>, dts: Record<string, string> }} View
- *   per file name without extension: its CommonJS, its declarations
+ *   per file path inside src/ without extension: its CommonJS, its declarations
  * @typedef {(js: string, target: number) => string} ToCommonJS
  * @typedef {typeof import("@tslab/typescript-for-tslab")} TS
  */
@@ -41,17 +41,23 @@ export function installHelperView(ts, toCommonJS) {
   /** @type {View | null | undefined} */
   let view;
   let building = false;
-  /** @type {Map<string, boolean>} folder as tslab names it -> is it the helper's src/? */
+  /** @type {Map<string, string | null>} folder as tslab names it -> its path inside src/, or null */
   const helperDirs = new Map();
 
-  /** @param {string} dir */
-  function isHelperDir(dir) {
+  /**
+   * The folder's path relative to the helper's src/ ("" for src/ itself, "sockets/internal"), or
+   * null for a folder outside it.
+   *
+   * @param {string} dir
+   * @returns {string | null}
+   */
+  function insideHelper(dir) {
     let known = helperDirs.get(dir);
     if (known === undefined) {
       try {
-        known = fs.realpathSync(dir) === helperDir;
+        known = relativeInside(helperDir, fs.realpathSync(dir));
       } catch {
-        known = false;
+        known = null;
       }
       helperDirs.set(dir, known);
     }
@@ -78,11 +84,13 @@ export function installHelperView(ts, toCommonJS) {
    * @returns {string | null | undefined}
    */
   function lookUp(file) {
-    if (building || !file.endsWith(".ts") || !isHelperDir(path.dirname(file))) return undefined;
+    if (building || !file.endsWith(".ts")) return undefined;
+    const dir = insideHelper(path.dirname(file));
+    if (dir === null) return undefined;
     const current = getView();
     if (!current) return undefined;
     const base = path.basename(file);
-    if (base.endsWith(".d.ts")) return current.dts[base.slice(0, -5)] ?? null;
+    if (base.endsWith(".d.ts")) return current.dts[viewKey(dir, base.slice(0, -5))] ?? null;
     return null;
   }
 
@@ -100,13 +108,35 @@ export function installHelperView(ts, toCommonJS) {
   const loaders = Module._extensions;
   /** @param {any} module a Node Module @param {string} filename */
   loaders[".ts"] = (module, filename) => {
+    const dir = relativeInside(helperDir, path.dirname(filename));
     const js =
-      path.dirname(filename) === helperDir
-        ? getView()?.js[path.basename(filename, ".ts")]
-        : undefined;
+      dir === null ? undefined : getView()?.js[viewKey(dir, path.basename(filename, ".ts"))];
     if (js === undefined) return loaders[".js"](module, filename);
     module._compile(js, filename);
   };
+}
+
+/**
+ * `dir` relative to `parent` with "/" between folders ("" for `parent` itself), or null when
+ * `dir` is not inside it.
+ *
+ * @param {string} parent
+ * @param {string} dir
+ * @returns {string | null}
+ */
+function relativeInside(parent, dir) {
+  const relative = path.relative(parent, dir);
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return null;
+  return relative.split(path.sep).join("/");
+}
+
+/**
+ * A file's key in the view: its path inside src/ without extension ("index", "sockets/socket").
+ *
+ * @param {string} dir @param {string} name
+ */
+function viewKey(dir, name) {
+  return dir === "" ? name : `${dir}/${name}`;
 }
 
 /**
@@ -117,7 +147,8 @@ export function installHelperView(ts, toCommonJS) {
  */
 function loadOrBuild(ts, toCommonJS, helperDir) {
   const names = fs
-    .readdirSync(helperDir)
+    .readdirSync(helperDir, { recursive: true, encoding: "utf8" })
+    .map((f) => f.split(path.sep).join("/"))
     .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
     .sort();
   const hash = crypto.createHash("sha256");
@@ -186,9 +217,9 @@ function build(ts, toCommonJS, helperDir, names) {
   /** @type {View} */
   const view = { js: {}, dts: {} };
   const result = program.emit(undefined, (file, text) => {
-    const base = path.basename(file);
-    if (base.endsWith(".d.ts")) view.dts[base.slice(0, -5)] = text;
-    else if (base.endsWith(".js")) view.js[base.slice(0, -3)] = toCommonJS(text, options.target);
+    const name = path.relative(outDir, file).split(path.sep).join("/");
+    if (name.endsWith(".d.ts")) view.dts[name.slice(0, -5)] = text;
+    else if (name.endsWith(".js")) view.js[name.slice(0, -3)] = toCommonJS(text, options.target);
   });
   if (
     result.emitSkipped ||

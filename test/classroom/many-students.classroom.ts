@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { projectRoot } from "../../scripts/jupyter/kernelspec";
 import { executeNotebooks, type NotebookRun } from "../../scripts/kernel/execute-notebook";
-import { TIME_SCALE_VARIABLE } from "../../src/exercise";
+import { TIME_SCALE_VARIABLE } from "../../src/course/exercise";
 import { beforeDeadline } from "../support/deadline";
 import { createClassProgress } from "./class-progress";
 import { sampleClassResources } from "./class-resources";

@@ -17,7 +17,7 @@ import { projectRoot } from "../../scripts/jupyter/kernelspec";
 import { type RunningJupyter, startJupyter } from "../../scripts/jupyter/start";
 import type { Output } from "../../scripts/kernel/notebook";
 import { withPictures } from "../../scripts/kernel/pictures";
-import { sequenceDiagram } from "../../src/diagram";
+import { sequenceDiagram } from "../../src/trace/diagram/sequence-diagram";
 import { echo } from "../support/diagram";
 
 const chromiumPath = "/usr/bin/chromium";

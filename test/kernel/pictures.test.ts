@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 
 import type { Output } from "../../scripts/kernel/notebook";
 import { pictureScale, rasterize, withPictures } from "../../scripts/kernel/pictures";
-import { sequenceDiagram } from "../../src/diagram";
+import { sequenceDiagram } from "../../src/trace/diagram/sequence-diagram";
 import { echo } from "../support/diagram";
 
 const svg = sequenceDiagram(echo, { title: "One client of the echo server" });

@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, test } from "vitest";
 
-import { startEchoServer } from "../../src/echo";
-import { closeAll, openSockets } from "../../src/tracker";
+import { startEchoServer } from "../../src/course/echo";
+import { closeAll, openSockets } from "../../src/sockets/open-sockets";
 import { canCountDescriptors, exchange, oneAfterAnother } from "../support/load";
 
 afterEach(async () => {

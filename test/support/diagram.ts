@@ -5,9 +5,14 @@
 import { JSDOM } from "jsdom";
 import { expect } from "vitest";
 
-import { socket } from "../../src/socket";
-import { decode, encode } from "../../src/text";
-import { type FourTuple, startRecording, type TraceEvent, type TraceInput } from "../../src/trace";
+import { socket } from "../../src/sockets/socket";
+import { decode, encode } from "../../src/sockets/text";
+import {
+  type FourTuple,
+  startRecording,
+  type TraceEvent,
+  type TraceInput,
+} from "../../src/trace/recording";
 
 /** Parses SVG text as XML: throws if it is not well-formed. */
 export function parse(svg: string): Document {

@@ -8,9 +8,9 @@ import { readdirSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-import type { EchoServer } from "../../src/echo";
-import { socket } from "../../src/socket";
-import type { StreamSocket } from "../../src/stream-socket";
+import type { EchoServer } from "../../src/course/echo";
+import { socket } from "../../src/sockets/socket";
+import type { StreamSocket } from "../../src/sockets/stream-socket";
 
 /** Bounds every wait of a load test: a lost byte must fail the test, never hang it. */
 const WAIT = { timeout: 60_000 };

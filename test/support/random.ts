@@ -1,5 +1,5 @@
 /** Test support: a small seeded PRNG, so that every "random" case is the same on every run. */
-import { seededRandom } from "../../src/random";
+import { seededRandom } from "../../src/course/random";
 
 /** A random integer from `lo` to `hi` (both included). */
 export type RandomInt = (lo: number, hi: number) => number;

@@ -10,9 +10,9 @@
  * the end of stream) or the error's code. It never calls process.exit: the process must end
  * because nothing is left open.
  */
-import { startEchoServer } from "../../src/echo";
-import { socket } from "../../src/socket";
-import { openSockets } from "../../src/tracker";
+import { startEchoServer } from "../../src/course/echo";
+import { openSockets } from "../../src/sockets/open-sockets";
+import { socket } from "../../src/sockets/socket";
 
 const concurrent = process.argv[2] === "concurrent";
 const server = await startEchoServer({ mode: "until-eof", concurrent });

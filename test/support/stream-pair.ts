@@ -1,7 +1,7 @@
 /** Test support: real TCP sockets on loopback, port 0. */
-import { AF_INET, SOCK_STREAM } from "../../src/constants";
-import { socket } from "../../src/socket";
-import type { StreamSocket } from "../../src/stream-socket";
+import { AF_INET, SOCK_STREAM } from "../../src/sockets/constants";
+import { socket } from "../../src/sockets/socket";
+import type { StreamSocket } from "../../src/sockets/stream-socket";
 
 /** A server socket bound to 127.0.0.1 on a free port and listening. */
 export async function listeningServer(): Promise<StreamSocket> {

@@ -9,8 +9,8 @@ import { connect, type Socket } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
-import { socket } from "../../../src/socket";
-import type { StreamSocket } from "../../../src/stream-socket";
+import { socket } from "../../../src/sockets/socket";
+import type { StreamSocket } from "../../../src/sockets/stream-socket";
 import { elapsedMs, PYTHON } from "./report";
 
 /** The echo servers compared (loop: a student's recv/send loop on the helper, after lesson 07). */

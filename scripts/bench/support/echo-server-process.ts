@@ -12,11 +12,10 @@
  * - raw: plain node:net, `connection.pipe(connection)`, the idiomatic Node echo.
  */
 import { createServer } from "node:net";
-
-import { AF_INET, SOCK_STREAM } from "../../../src/constants";
-import { startEchoServer } from "../../../src/echo";
-import { socket } from "../../../src/socket";
-import type { StreamSocket } from "../../../src/stream-socket";
+import { startEchoServer } from "../../../src/course/echo";
+import { AF_INET, SOCK_STREAM } from "../../../src/sockets/constants";
+import { socket } from "../../../src/sockets/socket";
+import type { StreamSocket } from "../../../src/sockets/stream-socket";
 
 /** A student's echo server after lesson 07, as a notebook cell would write it. */
 async function studentLoop(server: StreamSocket): Promise<void> {

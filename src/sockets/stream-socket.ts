@@ -1,0 +1,479 @@
+/**
+ * A TCP socket in the lecture's vocabulary: bind, listen, accept, connect, send, recv, shutdown,
+ * close, each one awaited call. One class for listening and connected sockets, as in Python.
+ */
+import { setMaxListeners } from "node:events";
+import { inspect } from "node:util";
+import { atCall } from "../errors/error-view";
+import { checkSize, misuse } from "../errors/misuse";
+import { formatAddress, systemError } from "../errors/socket-error";
+import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/recording";
+import { type Address, type AddressInput, anyHost, parseAddress, resolveHost } from "./address";
+import { asBytes, preview } from "./bytes";
+import { AF_INET6, SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } from "./constants";
+import { Connection, connectTo } from "./internal/connection";
+import { ConnectedEndpoint } from "./internal/endpoint";
+import { type PairPromise, pairPromise } from "./internal/forgot-await";
+import { type Arrival, destroyAndWait, Listener } from "./internal/listener";
+import { PendingCalls } from "./internal/pending-calls";
+import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
+import { type TimeoutOption, timeoutError, validateTimeout } from "./internal/wait";
+
+/**
+ * Where a StreamSocket is in its life: created, bound (address chosen), listen-pending (listen()
+ * called and not finished: the system is binding; await it), listening (a server), connecting
+ * (connect() called and not finished), connected (a client, or a connection returned by
+ * accept), closed.
+ *
+ * @example
+ * if (sock.state === "closed") console.log("create a new socket");
+ */
+export type StreamState =
+  | "fresh"
+  | "bound"
+  | "listen-pending"
+  | "listening"
+  | "connecting"
+  | "connected"
+  | "closed";
+
+/** The smallest queue of not-yet-accepted connections asked of the system (Node's default). */
+const SYSTEM_BACKLOG = 511;
+
+/**
+ * A TCP (stream) socket. Create one with `socket(AF_INET, SOCK_STREAM)`.
+ *
+ * @example
+ * const server = socket(AF_INET, SOCK_STREAM);
+ * await server.bind(["127.0.0.1", 0]);
+ * await server.listen(1);
+ * const client = socket(AF_INET, SOCK_STREAM);
+ * await client.connect(["127.0.0.1", server.localPort]);
+ * const [connection, clientAddress] = await server.accept();
+ * await client.send(encode("hello"));
+ * decode(await connection.recv(1024)); // "hello"
+ */
+export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
+  /** The socket's type, as Python's `sock.type`. @example sock.type; // "SOCK_STREAM" */
+  readonly type = SOCK_STREAM;
+  /** Bytes handed to the system by send. @example client.bytesSent; // 5 after send(encode("hello")) */
+  bytesSent = 0;
+  /** Bytes returned by recv. @example connection.bytesReceived; */
+  bytesReceived = 0;
+  private _state: StreamState = "fresh";
+  private side: Side = "client";
+  private bound: Address | undefined;
+  private listener: Listener | undefined;
+  private conn: Connection | undefined;
+  private accepted = new Set<StreamSocket>();
+  private parent: StreamSocket | undefined;
+  private readShut = false;
+  private writeShut = false;
+  private closing: Promise<void> | undefined;
+  /** The call that opened the socket last (listen or connect): a waiting one that close ends. */
+  private opening: "listen" | "connect" = "connect";
+  private _backlog: number | undefined;
+  private readonly pending = new PendingCalls();
+  private readonly closed = unlimitedAbortController();
+
+  /** Where the socket is in its life (see {@link StreamState}). @example server.state; // "listening" */
+  get state(): StreamState {
+    return this._state;
+  }
+
+  /**
+   * The length of the queue of not-yet-accepted connections that listen() asked the operating
+   * system for: the backlog you passed, but at least 511 (Node's default), so listen(1) asks for
+   * 511. Linux then caps it at net.core.somaxconn (4096 by default since Linux 5.4). Undefined
+   * before listen. See listen() for why the floor changes nothing a lesson can see.
+   *
+   * @example
+   * await server.listen(1);
+   * server.backlog; // 511
+   */
+  get backlog(): number | undefined {
+    return this._backlog;
+  }
+
+  /**
+   * Chooses the local address: `[host, port]`, or a port alone for loopback. Host "" means all
+   * interfaces, reachable from other machines; it must be asked for explicitly, as the lecture's
+   * `('', 12345)` does, because a notebook's server should not be open to the network by accident.
+   * Port 0 lets the system pick a free port, readable after listen() as `localPort`.
+   *
+   * Node has no separate bind for TCP: this checks and records the address, and the system binds
+   * it inside listen() (a server) or connect() (a client choosing its own port). So a port that is
+   * taken is reported by listen(), not here.
+   *
+   * @example
+   * await server.bind(["127.0.0.1", 12345]);
+   */
+  async bind(address: AddressInput): Promise<void> {
+    this.usable("bind");
+    if (this.bound || this._state === "listening")
+      throw misuse.alreadyBound(formatAddress(...this.local));
+    if (this._state !== "fresh") throw misuse.bindAfterConnect();
+    this.bound = parseAddress(address, this.family, "bind");
+    this.local = [this.bound[0] === "" ? anyHost(this.family) : this.bound[0], this.bound[1]];
+    this._state = "bound";
+  }
+
+  /**
+   * Starts accepting connections on the bound address (here Node really binds, then listens).
+   * If this kernel's helper already listens on that host and port (a cell run twice), the old
+   * listener and its connections are closed first.
+   *
+   * About `backlog`: in Python (and C) it is passed to the system's listen(2): how many
+   * connections that finished the handshake the operating system queues until accept (Linux caps
+   * it at net.core.somaxconn). Node instead takes each connection from the system as soon as it
+   * arrives, and it waits here, unread, until accept(): this queue has no limit, so `backlog`
+   * changes nothing a lesson can see, and socketTable() shows 0 waiting on this socket. The
+   * helper asks the system for at least Node's default of 511 whatever you pass (listen(1) asks
+   * for 511, listen(1000) for 1000; `backlog` says what was asked), because a burst of clients
+   * beyond the system's queue can be lost on some systems (clients connected, never accepted).
+   *
+   * @example
+   * await server.bind(["127.0.0.1", 0]);
+   * await server.listen(1);
+   * server.localPort; // the port the system chose
+   */
+  async listen(backlog = SYSTEM_BACKLOG): Promise<void> {
+    this.usable("listen");
+    if (this._state === "listening") return;
+    if (this._state === "listen-pending") throw misuse.notFinished("listen", "listen");
+    if (this._state === "connecting" || this._state === "connected")
+      throw misuse.listenWhenConnected();
+    if (!this.bound) throw misuse.listenUnbound();
+    if (!Number.isInteger(backlog) || backlog < 0) throw misuse.badBacklog(backlog);
+    const [host, port] = this.bound;
+    this._state = "listen-pending";
+    this.opening = "listen";
+    track(this);
+    try {
+      const ip = await resolveHost(
+        host === "" ? anyHost(this.family) : host,
+        this.family,
+        port,
+        "listen",
+      );
+      await releasePort("tcp", ip, port);
+      this.usable("listen");
+      const systemBacklog = Math.max(backlog, SYSTEM_BACKLOG);
+      this._backlog = systemBacklog;
+      const listener = await Listener.open(ip, port, systemBacklog, host, this.closed.signal);
+      if (this.state === "closed") {
+        // close() came while the system was binding: it found nothing to close yet.
+        await listener.close();
+        throw misuse.closedWhileWaiting("listen");
+      }
+      this.listener = listener;
+    } catch (err) {
+      if (this.state !== "closed") {
+        this._state = "bound";
+        untrack(this);
+      }
+      throw atCall(err);
+    }
+    this.local = this.listener.address;
+    this._state = "listening";
+    this.side = "server";
+    this.trace("listen");
+  }
+
+  /**
+   * Waits for a client and resolves with `[connection, clientAddress]`, like Python's
+   * `connection, client_address = sock.accept()`. The connection is a new StreamSocket for
+   * talking to that one client; this socket keeps listening.
+   *
+   * @example
+   * const [connection, clientAddress] = await server.accept({ timeout: 5000 });
+   */
+  accept(
+    options: TimeoutOption = {},
+  ): PairPromise<[connection: StreamSocket, address: Address], "accept"> {
+    return pairPromise(
+      this.pending.run((done) => this.acceptNow(options, done)),
+      "accept",
+      "const [connection, clientAddress] = await server.accept()",
+    );
+  }
+
+  private async acceptNow(
+    options: TimeoutOption,
+    done: () => void,
+  ): Promise<[connection: StreamSocket, address: Address]> {
+    try {
+      this.usable("accept");
+      const timeout = validateTimeout(options.timeout, "accept");
+      if (this._state === "listen-pending") throw misuse.notFinished("accept", "listen");
+      if (this._state !== "listening" || !this.listener)
+        throw misuse.notListening(this._state === "connected" || this._state === "connecting");
+      let arrival: Arrival;
+      try {
+        arrival = await this.listener.next(timeout, this.closed.signal);
+      } catch (err) {
+        throw atCall(err);
+      }
+      const connection = new StreamSocket(this.family);
+      connection.side = "server";
+      connection.parent = this;
+      connection.adopt(new Connection(arrival));
+      this.accepted.add(connection);
+      connection.trace("accept");
+      return [connection, connection.getpeername()];
+    } finally {
+      done();
+    }
+  }
+
+  /**
+   * Connects to a server at `[host, port]` (the system picks this side's port unless bind chose
+   * one). Rejects with ECONNREFUSED when nothing listens there.
+   *
+   * @example
+   * const client = socket(AF_INET, SOCK_STREAM);
+   * await client.connect(["127.0.0.1", 12345], { timeout: 2000 });
+   */
+  async connect(address: AddressInput, options: TimeoutOption = {}): Promise<void> {
+    this.usable("connect");
+    if (this._state === "listening" || this._state === "listen-pending")
+      throw misuse.connectWhenListening();
+    if (this._state === "connecting") throw misuse.notFinished("connect", "connect");
+    if (this._state === "connected") {
+      const to = this.remote ? ` to ${formatAddress(...this.remote)}` : "";
+      throw misuse.alreadyConnected(to);
+    }
+    const [host, port] = parseAddress(address, this.family, "connect", true);
+    const timeout = validateTimeout(options.timeout, "connect");
+    const before = this._state;
+    this._state = "connecting";
+    this.opening = "connect";
+    track(this);
+    try {
+      const ip = host === "" ? anyHost(this.family) : host;
+      const family = this.family === AF_INET6 ? 6 : 4;
+      const local = this.bound ?? ["", 0];
+      const arrival = await connectTo(
+        { host, ip, port, family, local },
+        timeout,
+        this.closed.signal,
+      );
+      if (this.state === "closed") {
+        // close() came just as the connection was made: it found nothing to close yet.
+        await destroyAndWait(arrival.raw);
+        throw misuse.closedWhileWaiting("connect");
+      }
+      this.adopt(new Connection(arrival));
+    } catch (err) {
+      if (this.state !== "closed") {
+        this._state = before;
+        untrack(this);
+      }
+      throw atCall(err);
+    }
+    this.trace("connect");
+  }
+
+  private adopt(conn: Connection): void {
+    this.conn = conn;
+    this.local = conn.local;
+    this.remote = conn.remote;
+    this._state = "connected";
+    track(this);
+  }
+
+  /**
+   * Sends all of `data` (bytes: encode text first) and resolves with the number of bytes once
+   * the system has taken them, waiting while the network is slower than the program (like
+   * Python's `sendall`). A fast sender thus never piles data up in memory.
+   *
+   * @example
+   * await client.send(encode("hello")); // 5
+   */
+  async send(data: Uint8Array): Promise<number> {
+    const bytes = asBytes(data, "send");
+    const conn = this.connection("send");
+    if (this.writeShut) throw systemError("EPIPE", "send", ...this.peer());
+    if (!conn.writable) throw conn.sendError();
+    if (bytes.length === 0) return 0;
+    try {
+      await conn.write(bytes, () =>
+        this.state === "closed" ? misuse.closedBeforeSent() : undefined,
+      );
+    } catch (err) {
+      throw atCall(err);
+    }
+    this.bytesSent += bytes.length;
+    this.trace("send", bytes);
+    return bytes.length;
+  }
+
+  /**
+   * Receives at most `max` bytes: resolves as soon as any are there (possibly fewer than `max`:
+   * TCP is a stream, one send may arrive as several recv results and several sends as one), and
+   * with an empty Buffer once the peer has closed (or shut down) its sending side. Bytes are
+   * never lost or reordered between calls; calls made together are served in call order.
+   *
+   * @example
+   * const data = await connection.recv(1024);
+   * if (data.length === 0) console.log("the client closed the connection");
+   */
+  recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
+    return this.pending.run((done) => this.recvNow(max, options, done));
+  }
+
+  private async recvNow(max: number, options: TimeoutOption, done: () => void): Promise<Buffer> {
+    try {
+      checkSize(max, "recv");
+      const timeout = validateTimeout(options.timeout, "recv");
+      const conn = this.connection("recv");
+      const onTimeout =
+        timeout === undefined
+          ? undefined
+          : () =>
+              timeoutError(
+                "recv",
+                `waiting for data from ${formatAddress(...this.peer())}`,
+                timeout,
+              );
+      let data: Buffer;
+      try {
+        data = this.readShut ? Buffer.alloc(0) : await conn.queue.read(max, timeout, onTimeout);
+      } catch (err) {
+        throw atCall(err);
+      }
+      this.bytesReceived += data.length;
+      this.trace("recv", data);
+      return data;
+    } finally {
+      done();
+    }
+  }
+
+  /**
+   * Internal, for framing (recvLine, recvExactly): puts bytes back at the head of the receive
+   * queue, so that the next recv returns them first. Use it only with bytes this socket's recv
+   * returned and nobody has used, putting back the last ones read first.
+   *
+   * @internal
+   * @example
+   * const data = await sock.recv(1024);
+   * const end = data.indexOf(10) + 1;
+   * sock.unrecv(data.subarray(end)); // the bytes after the first line are for the next read
+   */
+  unrecv(data: Uint8Array): void {
+    const bytes = asBytes(data, "unrecv");
+    const conn = this.connection("unrecv");
+    this.bytesReceived -= Math.min(bytes.length, this.bytesReceived);
+    conn.queue.unshift(Buffer.from(bytes));
+    this.trace("unrecv", bytes);
+  }
+
+  /**
+   * Closes one direction of the connection. SHUT_WR (a half-close) tells the peer that this side
+   * will send nothing more: its recv resolves empty, while this side can still receive its
+   * reply. SHUT_RD makes later recv calls here resolve empty. SHUT_RDWR does both.
+   *
+   * @example
+   * await client.send(encode("all of my request"));
+   * await client.shutdown(SHUT_WR);
+   * const reply = await client.recv(1024);
+   */
+  async shutdown(how: ShutdownHow): Promise<void> {
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw misuse.badShutdown(how);
+    const conn = this.connection("shutdown");
+    if (how !== SHUT_WR) this.readShut = true;
+    if (how !== SHUT_RD && !this.writeShut) {
+      this.writeShut = true;
+      await conn.endWrite().catch((err) => Promise.reject(atCall(err)));
+    }
+    this.trace("shutdown");
+  }
+
+  /**
+   * Closes the socket and resolves once the system has released it. A listening socket stops
+   * accepting (connections it already accepted stay open; ones not yet accepted are closed). A
+   * connection ends one of two ways, as Linux's close() does for Python and C:
+   * - every byte the peer sent was read (recv returned it): what send handed to the system goes
+   *   out, then FIN, a clean end: the peer's recv returns the data, then an empty Buffer;
+   * - bytes the peer sent are still unread (in this socket's receive queue, or still in the
+   *   operating system's buffer): the connection is reset (RST), those bytes are thrown away and
+   *   the peer's next recv or send fails with ECONNRESET. Read until recv returns empty (or as
+   *   much as the protocol says) before close to end cleanly.
+   * Waiting calls (accept, recv, a connect in progress) reject with ERR_SOCKET_CLOSED. Closing
+   * twice is harmless.
+   *
+   * @example
+   * await connection.close();
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeNow();
+    return this.closing;
+  }
+
+  private async closeNow(): Promise<void> {
+    const was = this._state;
+    this._state = "closed";
+    this.pending.quiet();
+    this.closed.abort(misuse.closedWhileWaiting(was === "listening" ? "accept" : this.opening));
+    await this.listener?.close();
+    await this.conn?.close(misuse.closedWhileWaiting("recv"));
+    this.parent?.accepted.delete(this);
+    untrack(this);
+    if (was !== "fresh" && was !== "bound") this.trace("close");
+  }
+
+  /** Internal (tracker): closes this socket, and for a listener every connection it accepted. */
+  async release(): Promise<void> {
+    await Promise.all([...this.accepted].map((c) => c.close()));
+    await this.close();
+  }
+
+  /** Internal (tracker): the port a listening socket holds. */
+  heldPort(): { protocol: "tcp"; host: string; port: number } | undefined {
+    return this._state === "listening"
+      ? { protocol: "tcp", host: this.local[0], port: this.local[1] }
+      : undefined;
+  }
+
+  /** How a notebook shows the socket: id, state and addresses instead of Node's internals. */
+  [inspect.custom](): string {
+    const peer = this.remote ? ` -> ${formatAddress(...this.remote)}` : "";
+    return `StreamSocket #${this.id} ${this._state} ${formatAddress(...this.local)}${peer}`;
+  }
+
+  private usable(operation: string): void {
+    if (this._state === "closed") throw misuse.closed(operation, SOCK_STREAM);
+  }
+
+  private connection(operation: string): Connection {
+    this.usable(operation);
+    if (this._state === "connecting") throw misuse.notFinished(operation, "connect");
+    if (this._state !== "connected" || !this.conn)
+      throw misuse.notConnected(
+        operation,
+        this._state === "listening" || this._state === "listen-pending",
+      );
+    return this.conn;
+  }
+
+  private peer(): Address {
+    return this.remote ?? ["", 0];
+  }
+
+  private trace(kind: TraceKind, data?: Buffer): void {
+    if (!isRecording()) return;
+    const amount = data ? { bytes: data.length, preview: preview(data) } : {};
+    recordEvent({ side: this.side, kind, socketId: this.id, ...amount, fourTuple: this.fourTuple });
+  }
+}
+
+/**
+ * Every waiting call (accept, connect) listens for the socket's close on this signal: twenty
+ * accepts at once are normal here, not a leak, so Node must not warn about them in a notebook.
+ */
+function unlimitedAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
