@@ -84,6 +84,18 @@ export function encode(text: string): Buffer {
   return Buffer.from(text, "utf8");
 }
 
+// First, so that a call with a Promise finds it; the bytes overload is last, so that
+// `promise.then(decode)` infers a string (TypeScript infers from an overloaded callback's last
+// signature).
+/**
+ * A Promise is not bytes: `decode(sock.recv(1024))`, the `await` left out, throws at once with
+ * ERR_INVALID_ARGUMENT asking "did you forget `await`?" (rather than a type error about
+ * Uint8Array).
+ *
+ * @example
+ * decode(await connection.recv(1024)); // right; without await it throws, naming the slip
+ */
+export function decode(bytes: PromiseLike<unknown>, options?: DecodeOptions): never;
 /**
  * A Promise is not bytes: `decode(sock.recv(1024))`, the `await` left out, throws at once with
  * ERR_INVALID_ARGUMENT asking "did you forget `await`?" (rather than a type error about

@@ -148,6 +148,12 @@ describe("Utf8StreamDecoder", () => {
   });
 });
 
+test("decode passed to then() as a callback gives the text, typed as a string", async () => {
+  // A type error here (tsc in npm test) means the overloads' order changed: see src/text.ts.
+  const text: string = await Promise.resolve(Buffer.from("hi")).then(decode);
+  expect(text).toBe("hi");
+});
+
 test("decode of a Promise (recv without await) throws, asking whether await was forgotten", () => {
   const pending = Promise.resolve(Buffer.from("hi"));
   expect(() => decode(pending)).toThrow(
