@@ -97,16 +97,6 @@ export function encode(text: string): Buffer {
  */
 export function decode(bytes: PromiseLike<unknown>, options?: DecodeOptions): never;
 /**
- * A Promise is not bytes: `decode(sock.recv(1024))`, the `await` left out, throws at once with
- * ERR_INVALID_ARGUMENT asking "did you forget `await`?" (rather than a type error about
- * Uint8Array). Declared before the bytes signature: a callback such as `.then(decode)` is typed
- * by the last signature, which must be the one that returns text.
- *
- * @example
- * decode(await connection.recv(1024)); // right; without await it throws, naming the slip
- */
-export function decode(bytes: PromiseLike<unknown>, options?: DecodeOptions): never;
-/**
  * Turns received UTF-8 bytes back into text: the lecture's `data.decode("utf-8")`.
  *
  * Use it on a whole message. When a message may arrive over several `recv` calls, a character
