@@ -8,7 +8,6 @@
  * ways of reading are mixed on one stream.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-
 import {
   type FramedSocket,
   recvExactly,
@@ -16,6 +15,7 @@ import {
   recvLine,
   sendFramed,
 } from "../src/course/framing";
+import { kUnrecv } from "../src/sockets/internal/symbols";
 import { closeAll } from "../src/sockets/open-sockets";
 import type { StreamSocket } from "../src/sockets/stream-socket";
 import { decode, encode, Utf8StreamDecoder } from "../src/sockets/text";
@@ -62,7 +62,7 @@ async function sendInPieces(bytes: Buffer, rand: RandomInt): Promise<void> {
 function choppy(rand: RandomInt, max: number): FramedSocket {
   return {
     recv: (n, options) => connection.recv(Math.min(n, rand(1, max)), options),
-    unrecv: (bytes) => connection.unrecv(bytes),
+    [kUnrecv]: (bytes) => connection[kUnrecv](bytes),
   };
 }
 

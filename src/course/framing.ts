@@ -20,6 +20,7 @@ import { inspect } from "node:util";
 
 import { studentView } from "../errors/error-view";
 import { SocketUsageError } from "../errors/socket-error";
+import { kUnrecv } from "../sockets/internal/symbols";
 import type { StreamSocket } from "../sockets/stream-socket";
 
 /**
@@ -29,7 +30,7 @@ import type { StreamSocket } from "../sockets/stream-socket";
  * const [connection] = await server.accept();
  * const line = await recvLine(connection); // a StreamSocket is a FramedSocket
  */
-export type FramedSocket = Pick<StreamSocket, "recv" | "unrecv">;
+export type FramedSocket = Pick<StreamSocket, "recv" | typeof kUnrecv>;
 
 /**
  * The codes of {@link FramingError}.
@@ -343,7 +344,7 @@ export async function recvFramed(
 function putBack(sock: FramedSocket, bytes: Buffer): void {
   if (bytes.length === 0) return;
   try {
-    sock.unrecv(bytes);
+    sock[kUnrecv](bytes);
   } catch {
     // The socket was closed meanwhile: its bytes are gone anyway, and the caller's error says why.
   }

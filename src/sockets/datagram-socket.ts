@@ -16,6 +16,7 @@ import { DatagramQueue } from "./internal/datagram-queue";
 import { Endpoint } from "./internal/endpoint";
 import { type PairPromise, pairPromise } from "./internal/forgot-await";
 import { PendingCalls } from "./internal/pending-calls";
+import { kHeldPort, kRelease } from "./internal/symbols";
 import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
 import {
   handlesClosed,
@@ -418,13 +419,13 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     if (sock) this.trace("close");
   }
 
-  /** Internal (tracker): closing a UDP socket releases everything it holds. */
-  release(): Promise<void> {
+  /** For the tracker: closing a UDP socket releases everything it holds. */
+  [kRelease](): Promise<void> {
     return this.close();
   }
 
-  /** Internal (tracker): the port a bound UDP socket holds. */
-  heldPort(): { protocol: "udp"; host: string; port: number } | undefined {
+  /** For the tracker: the port a bound UDP socket holds. */
+  [kHeldPort](): { protocol: "udp"; host: string; port: number } | undefined {
     return this._state === "bound" || this._state === "connected"
       ? { protocol: "udp", host: this.local[0], port: this.local[1] }
       : undefined;

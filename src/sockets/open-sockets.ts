@@ -3,6 +3,7 @@
  * registry itself is ./internal/tracker.ts.
  */
 import { DatagramSocket } from "./datagram-socket";
+import { kRelease } from "./internal/symbols";
 import { trackedSockets } from "./internal/tracker";
 import { StreamSocket } from "./stream-socket";
 
@@ -34,6 +35,6 @@ export function openSockets(): Array<StreamSocket | DatagramSocket> {
  */
 export async function closeAll(): Promise<number> {
   const sockets = trackedSockets();
-  await Promise.all(sockets.map((s) => s.release()));
+  await Promise.all(sockets.map((s) => s[kRelease]()));
   return sockets.length;
 }

@@ -16,6 +16,7 @@ import { ConnectedEndpoint } from "./internal/endpoint";
 import { type PairPromise, pairPromise } from "./internal/forgot-await";
 import { type Arrival, destroyAndWait, Listener } from "./internal/listener";
 import { PendingCalls } from "./internal/pending-calls";
+import { kHeldPort, kRelease, kUnrecv } from "./internal/symbols";
 import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
 import { type TimeoutOption, timeoutError, validateTimeout } from "./internal/wait";
 
@@ -351,17 +352,11 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   }
 
   /**
-   * Internal, for framing (recvLine, recvExactly): puts bytes back at the head of the receive
-   * queue, so that the next recv returns them first. Use it only with bytes this socket's recv
-   * returned and nobody has used, putting back the last ones read first.
-   *
-   * @internal
-   * @example
-   * const data = await sock.recv(1024);
-   * const end = data.indexOf(10) + 1;
-   * sock.unrecv(data.subarray(end)); // the bytes after the first line are for the next read
+   * For framing (recvLine, recvExactly): puts bytes back at the head of the receive queue, so
+   * that the next recv returns them first. Only bytes this socket's recv returned and nobody has
+   * used, the last ones read put back first.
    */
-  unrecv(data: Uint8Array): void {
+  [kUnrecv](data: Uint8Array): void {
     const bytes = asBytes(data, "unrecv");
     const conn = this.connection("unrecv");
     this.bytesReceived -= Math.min(bytes.length, this.bytesReceived);
@@ -423,14 +418,14 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     if (was !== "fresh" && was !== "bound") this.trace("close");
   }
 
-  /** Internal (tracker): closes this socket, and for a listener every connection it accepted. */
-  async release(): Promise<void> {
+  /** For the tracker: closes this socket, and for a listener every connection it accepted. */
+  async [kRelease](): Promise<void> {
     await Promise.all([...this.accepted].map((c) => c.close()));
     await this.close();
   }
 
-  /** Internal (tracker): the port a listening socket holds. */
-  heldPort(): { protocol: "tcp"; host: string; port: number } | undefined {
+  /** For the tracker: the port a listening socket holds. */
+  [kHeldPort](): { protocol: "tcp"; host: string; port: number } | undefined {
     return this._state === "listening"
       ? { protocol: "tcp", host: this.local[0], port: this.local[1] }
       : undefined;

@@ -8,6 +8,7 @@ import {
   sendFramed,
 } from "../../src/course/framing";
 import { SHUT_WR } from "../../src/sockets/constants";
+import { kUnrecv } from "../../src/sockets/internal/symbols";
 import { socket } from "../../src/sockets/socket";
 import type { StreamSocket } from "../../src/sockets/stream-socket";
 import { decode, encode } from "../../src/sockets/text";
@@ -52,7 +53,7 @@ async function sendInPieces(
 function choppy(sock: StreamSocket, rand: (lo: number, hi: number) => number): FramedSocket {
   return {
     recv: (max, options) => sock.recv(Math.min(max, rand(1, 7)), options),
-    unrecv: (bytes) => sock.unrecv(bytes),
+    [kUnrecv]: (bytes) => sock[kUnrecv](bytes),
   };
 }
 

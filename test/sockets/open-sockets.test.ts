@@ -91,3 +91,11 @@ describe("closeAll", () => {
     expect(tcpHandles()).toBe(before);
   });
 });
+
+describe("the tracker's internals", () => {
+  test("are not members a notebook sees on a socket: no release, heldPort or unrecv", () => {
+    for (const s of [socket(AF_INET, SOCK_STREAM), socket(AF_INET, SOCK_DGRAM)]) {
+      for (const name of ["release", "heldPort", "unrecv"]) expect(name in s).toBe(false);
+    }
+  });
+});

@@ -2,12 +2,12 @@
 import { randomBytes } from "node:crypto";
 
 import { afterEach, describe, expect, test, vi } from "vitest";
-
 import { SHUT_RD, SHUT_RDWR, SHUT_WR } from "../../src/sockets/constants";
 import {
   RECEIVE_HIGH_WATER_MARK,
   type ReceiveQueue,
 } from "../../src/sockets/internal/receive-queue";
+import { kUnrecv } from "../../src/sockets/internal/symbols";
 import { closeAll } from "../../src/sockets/open-sockets";
 import type { StreamSocket } from "../../src/sockets/stream-socket";
 import { connectedPair, recvAll } from "../support/stream-pair";
@@ -135,7 +135,7 @@ describe("unrecv", () => {
     await vi.waitFor(() => expect(unread(connection)).toBe(17));
     const data = await connection.recv(100);
     const end = data.indexOf(10) + 1;
-    connection.unrecv(data.subarray(end));
+    connection[kUnrecv](data.subarray(end));
     expect(connection.bytesReceived).toBe(end);
     expect((await connection.recv(100)).toString()).toBe("line two");
   });
@@ -143,7 +143,7 @@ describe("unrecv", () => {
   test("serves a recv that is already waiting", async () => {
     const { connection } = await connectedPair();
     const waiting = connection.recv(10);
-    connection.unrecv(Buffer.from("back"));
+    connection[kUnrecv](Buffer.from("back"));
     expect((await waiting).toString()).toBe("back");
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
-
 import { AF_INET, AF_INET6, SHUT_WR, SOCK_STREAM } from "../../src/sockets/constants";
+import { kUnrecv } from "../../src/sockets/internal/symbols";
 import { closeAll } from "../../src/sockets/open-sockets";
 import { socket } from "../../src/sockets/socket";
 import { startRecording } from "../../src/trace/recording";
@@ -259,7 +259,7 @@ describe("recording", () => {
     const { server, client, connection } = await connectedPair();
     await client.send(Buffer.from("hello\nworld"));
     const data = await connection.recv(5);
-    connection.unrecv(data.subarray(2));
+    connection[kUnrecv](data.subarray(2));
     await client.shutdown(SHUT_WR);
     await client.close();
     await connection.close();

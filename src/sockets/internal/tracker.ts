@@ -5,6 +5,7 @@
  */
 import { hostsOverlap } from "../address";
 import { SOCK_STREAM, type SocketType } from "../constants";
+import { kHeldPort, kRelease } from "./symbols";
 
 /** What the tracker needs from a socket (StreamSocket and DatagramSocket provide it). */
 export interface TrackedSocket {
@@ -20,9 +21,9 @@ export interface TrackedSocket {
    * Where this socket holds a port that a new listener would collide with (a listening TCP
    * socket, a bound UDP socket), else undefined.
    */
-  heldPort(): { protocol: "tcp" | "udp"; host: string; port: number } | undefined;
+  [kHeldPort](): { protocol: "tcp" | "udp"; host: string; port: number } | undefined;
   /** Closes the socket and everything that lives from it (a listener's accepted connections). */
-  release(): Promise<void>;
+  [kRelease](): Promise<void>;
 }
 
 const open = new Map<number, TrackedSocket>();
@@ -116,8 +117,8 @@ export async function releasePort(
 ): Promise<void> {
   if (port === 0) return;
   const holders = [...open.values()].filter((s) => {
-    const held = s.heldPort();
+    const held = s[kHeldPort]();
     return held?.protocol === protocol && held.port === port && hostsOverlap(held.host, host);
   });
-  await Promise.all(holders.map((s) => s.release()));
+  await Promise.all(holders.map((s) => s[kRelease]()));
 }
