@@ -169,7 +169,16 @@ export async function proveNotebook(
   const kernel = await startKernel({ cwd: path.dirname(path.resolve(file)) });
   proof.kernelStartMs = kernel.startMs;
   try {
-    const run = (code: string) => runCell(kernel, code, timeout);
+    // The last cells run, for a failure message: the cell that broke the kernel may be an earlier one.
+    const recent: string[] = [];
+    const run = async (code: string) => {
+      const result = await runCell(kernel, code, timeout);
+      recent.push(
+        `--- ${code.split("\n")[0].slice(0, 80)} (${result.status}):\n${result.text.trimEnd().slice(0, 600)}`,
+      );
+      if (recent.length > 4) recent.shift();
+      return result;
+    };
     const setScale = (scale: number) =>
       run(`process.env.SOCKETS_COURSE_TIME_SCALE = ${JSON.stringify(String(scale))};`);
     const skip = new Set<number>();
@@ -206,7 +215,7 @@ export async function proveNotebook(
       // The rest of the notebook sees the reference solution again.
       const restored = await run(code);
       if (restored.status !== "ok") {
-        proof.failure = `the reference solution ${cell.id} did not run again after its wrong solutions:\n${restored.text}`;
+        proof.failure = `the reference solution ${cell.id} did not run again after its wrong solutions; the last cells run:\n${recent.join("\n")}`;
         return proof;
       }
     }
