@@ -14,15 +14,21 @@ import { parseArgs } from "node:util";
 import { fileCache } from "./handouts/cache";
 import { courseNotebooks, failureMessage, parseEdition, projectRoot, runCli } from "./handouts/cli";
 import { buildHandouts, createRenderer } from "./handouts/export";
+import { checkLaunchConfig, packageLaunchConfig } from "./handouts/launch";
 import { watchFolders } from "./handouts/watch";
 import { checkReplaceable, writeDirectory } from "./handouts/write";
 
-const usage = `Usage: npm run handouts -- [--out DIR] [--edition instructor|student] [--title TEXT] [--no-cache] [--watch] [FILE.ipynb...]
+const usage = `Usage: npm run handouts -- [--out DIR] [--edition instructor|student] [--title TEXT] [--repository URL] [--jupyterhub URL] [--branch NAME] [--no-cache] [--watch] [FILE.ipynb...]
 
 Exports notebooks to HTML handouts: one page per notebook, its notebook, and an index.html.
   --out DIR        output folder (default dist/handouts); replaced as a whole, only on success
   --edition NAME   instructor (default: with exercise solutions) or student (without)
   --title TEXT     the course's name on the index page
+  --repository URL the course's git repository: each page links "Open in Binder"
+  --jupyterhub URL a JupyterHub (its address, or a link with {repository}, {branch},
+                   {repositoryName}, {path}, {notebook}): each page links "Open in your JupyterHub"
+  --branch NAME    the branch those links open (default main)
+                   (defaults for these three: package.json's "handouts" field)
   --no-cache       render everything afresh (by default highlighted code and sanitized HTML
                    are reused from node_modules/.cache/handouts when their input is unchanged)
   --watch          build, then build again each time a notebook is saved, until Ctrl-C
@@ -36,6 +42,9 @@ async function main(argv: string[]): Promise<void> {
       out: { type: "string" },
       edition: { type: "string" },
       title: { type: "string" },
+      repository: { type: "string" },
+      jupyterhub: { type: "string" },
+      branch: { type: "string" },
       "no-cache": { type: "boolean" },
       watch: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -46,6 +55,17 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const edition = parseEdition(values.edition);
+  const launch = {
+    ...(await packageLaunchConfig(projectRoot)),
+    ...checkLaunchConfig(
+      Object.fromEntries(
+        (["repository", "jupyterhub", "branch"] as const)
+          .filter((key) => values[key] !== undefined)
+          .map((key) => [key, values[key]]),
+      ),
+      "the command line",
+    ),
+  };
   const out = values.out ?? path.join(projectRoot, "dist", "handouts");
   // Named notebooks stay those; without names, the course's notebooks as they are at each build
   // (a lesson added while watching is picked up).
@@ -61,7 +81,10 @@ async function main(argv: string[]): Promise<void> {
   const build = async () => {
     const started = performance.now();
     const files = await notebooks();
-    const handouts = await buildHandouts({ files, edition, courseTitle: values.title }, renderer);
+    const handouts = await buildHandouts(
+      { files, edition, courseTitle: values.title, launch },
+      renderer,
+    );
     await writeDirectory(out, handouts.files, "npm run handouts");
     cache?.save();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

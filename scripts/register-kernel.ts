@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 
+import { prepareKernel } from "./jupyter/kernelspec";
 import {
   ForeignKernelError,
   installKernel,
@@ -54,6 +55,12 @@ try {
             `the only TypeScript kernel; otherwise, and in VS Code, choose "${displayName}" in the kernel picker.`,
     );
     console.log(`Undo: npm run kernel:uninstall${again}`);
+    const problem = prepareKernel();
+    console.log(
+      problem
+        ? `The kernel's caches could not be made now (kernels will make them, starting slower): ${problem}`
+        : "Made the kernel's caches (node_modules/.cache/tslab-kernel/): kernels start fast from the first.",
+    );
   } else {
     const dir = uninstallKernel(location);
     console.log(

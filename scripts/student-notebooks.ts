@@ -15,7 +15,10 @@ import { parseArgs } from "node:util";
 
 import { courseNotebooks, projectRoot, runCli } from "./handouts/cli";
 import { isSolutionCell, serializeNotebook, studentEdition } from "./handouts/edition";
+import { describeLesson } from "./handouts/index-page";
+import { createMarkdown } from "./handouts/markdown";
 import { readNotebook } from "./handouts/notebook";
+import { studentReadme } from "./handouts/student-guide";
 import { checkReplaceable, writeDirectory } from "./handouts/write";
 
 const usage = `Usage: npm run student-notebooks -- [--out DIR] [FILE.ipynb...]
@@ -25,14 +28,12 @@ library they import (src/).
   --out DIR       output folder (default dist/student); replaced as a whole, only on success
   FILE.ipynb...   the notebooks (default: notebooks/*.ipynb)`;
 
-const studentReadme = `# Student notebooks
-
-Open these notebooks in Jupyter with the TypeScript (tslab) kernel and run them cell by cell.
-\`src/\` is the course's socket helper library: the notebooks import it as \`./src\`.
-
-Exercises: write your code in the cell that says \`// YOUR CODE HERE\` (delete the \`throw\` line
-below it), run it, then run the next cell: it checks your code and prints PASS or FAIL with a hint.
-`;
+/** Titles are read from markdown alone: nothing is highlighted or sanitized here. */
+const plainHighlighter = { highlight: (code: string) => code, resolve: () => undefined };
+const noSanitizer = {
+  html: (html: string) => html,
+  svg: (svg: string) => svg,
+};
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -49,15 +50,19 @@ async function main(argv: string[]): Promise<void> {
   await checkReplaceable(out);
   const output = new Map<string, string | Uint8Array>();
   let exercises = 0;
+  const lessons: { file: string; title: string }[] = [];
+  const markdown = createMarkdown({ highlighter: plainHighlighter, sanitizer: noSanitizer });
   for (const file of files) {
     const { notebook } = await readNotebook(file);
     exercises += notebook.cells.filter(isSolutionCell).length;
     output.set(path.basename(file), serializeNotebook(studentEdition(notebook, file), file));
+    const name = path.basename(file);
+    lessons.push({ file: name, title: describeLesson(notebook, name, markdown).title });
   }
   for (const [name, content] of await helperLibrary(path.join(projectRoot, "src"))) {
     output.set(`src/${name}`, content);
   }
-  output.set("README.md", studentReadme);
+  output.set("README.md", studentReadme(lessons));
   await writeDirectory(out, output, "npm run student-notebooks");
   console.log(
     `student-notebooks: ${files.length} notebook(s), ${exercises} exercise solution(s) left out, in ${path.relative(process.cwd(), out) || "."}`,

@@ -3,6 +3,7 @@
  * short label of some bytes for a recorded trace.
  */
 import { SocketUsageError } from "./errors";
+import { misuse } from "./misuse";
 
 /**
  * Internal: `data` as a Buffer sharing its memory; a string or anything else is the learner's
@@ -15,6 +16,7 @@ import { SocketUsageError } from "./errors";
 export function asBytes(data: unknown, operation: string): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof Promise) throw misuse.promiseNotBytes(operation);
   const got = typeof data === "string" ? "a string" : String(data);
   throw new SocketUsageError(
     "ERR_INVALID_ARGUMENT",

@@ -8,7 +8,11 @@ import type { Address } from "./address";
 import { formatAddress, systemError, toSocketError } from "./errors";
 import { type Arrival, arrivalOf, destroyAndWait } from "./listener";
 import { ReceiveQueue } from "./receive-queue";
+import { wasReset } from "./socket-table-linux";
 import { timeoutError, waitFor } from "./wait";
+
+/** An end of stream this soon after data may be a reset that arrived with it (milliseconds). */
+const RESET_WINDOW_MS = 20;
 
 /**
  * Internal: where connectTo connects to and from.
@@ -100,8 +104,21 @@ export class Connection {
     const queue = new ReceiveQueue(raw);
     this.queue = queue;
     raw.removeAllListeners("error");
-    raw.on("data", (chunk: Buffer) => queue.push(chunk));
-    raw.on("end", () => queue.end());
+    let lastData = 0;
+    raw.on("data", (chunk: Buffer) => {
+      lastData = performance.now();
+      queue.push(chunk);
+    });
+    raw.on("end", () => {
+      // A reset that came with the last data reaches Node as an end of stream (see wasReset):
+      // only then, while this side still sends, is it worth asking the system.
+      if (performance.now() - lastData < RESET_WINDOW_MS && this.resetBySystem()) {
+        this.failure ??= systemError("ECONNRESET", "recv", ...this.remote);
+        queue.fail(this.failure);
+        return;
+      }
+      queue.end();
+    });
     raw.on("error", (err) => {
       this.failure ??= toSocketError(err, "recv", ...this.remote);
       queue.fail(this.failure);
@@ -109,6 +126,13 @@ export class Connection {
     raw.on("close", () => queue.end());
     if (raw.destroyed) queue.end();
     else raw.resume();
+  }
+
+  private resetBySystem(): boolean {
+    if (process.platform !== "linux" || this.raw.writableEnded) return false;
+    const fd = (this.raw as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    if (typeof fd !== "number" || fd < 0) return false;
+    return wasReset(fd, this.raw.remoteFamily === "IPv6" ? 6 : 4) === true;
   }
 
   /** Whether send can still work (not ended by shutdown or close, not failed). */
@@ -157,13 +181,25 @@ export class Connection {
 
   /**
    * Closes the connection; resolves once the system has released it. Waiting reads reject with
-   * `readError`.
+   * `readError`. Bytes the peer sent that nobody read make it a reset, as Linux's close() does
+   * (see StreamSocket.close); otherwise the peer gets FIN.
    */
   async close(readError: Error): Promise<void> {
+    // Bytes in the system's own buffer make the system reset by itself when the socket closes;
+    // bytes already read into the helper's queue (or Node's) it no longer knows about.
+    const unread = this.queue.queued > 0 || this.raw.readableLength > 0;
     this.queue.close(readError);
-    // Everything awaited by send has reached the system, so end() only adds the FIN. Bytes of a
-    // send nobody awaited are dropped rather than let close hang on a peer that does not read.
-    if (this.raw.writableLength === 0) await this.endWrite().catch(() => {});
+    if (unread && !this.raw.destroyed) {
+      const gone = waitFor(this.raw, ["close"], [], (e) => e as Error);
+      this.raw.on("error", () => {});
+      this.raw.resetAndDestroy();
+      await gone;
+      return;
+    }
+    // Everything awaited by send has reached the system. Closing the descriptor lets the system
+    // decide as it does for Python: FIN after what it still has to send, or RST when bytes it
+    // received are unread (no FIN of ours first). Bytes of a send nobody awaited are dropped
+    // rather than let close hang on a peer that does not read.
     await destroyAndWait(this.raw);
   }
 }

@@ -9,20 +9,25 @@ import { inspect } from "node:util";
 import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } from "./address";
 import { asBytes, preview } from "./bytes";
 import { type AddressFamily, AF_INET, AF_INET6, SOCK_DGRAM } from "./constants";
+import { DatagramQueue } from "./datagram-queue";
 import { Endpoint } from "./endpoint";
-import { formatAddress, toSocketError } from "./errors";
+import { atCall } from "./error-view";
+import { formatAddress, systemError, toSocketError } from "./errors";
+import { type PairPromise, pairPromise } from "./forgot-await";
 import { checkSize, misuse } from "./misuse";
+import { PendingCalls } from "./pending-calls";
 import { isRecording, recordEvent, type Side, type TraceKind } from "./trace";
 import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
 import { handlesClosed, type TimeoutOption, timeoutError, validateTimeout, waitFor } from "./wait";
 
 /**
- * Where a DatagramSocket is in its life: created, bound (it has a port), closed.
+ * Where a DatagramSocket is in its life: created, bound (it has a port), connected (bound, and
+ * tied to one peer by connect), closed.
  *
  * @example
  * udp.state; // "bound"
  */
-export type DatagramState = "fresh" | "bound" | "closed";
+export type DatagramState = "fresh" | "bound" | "connected" | "closed";
 
 /**
  * Limits of the queue of datagrams received and not yet read.
@@ -37,22 +42,17 @@ export interface DatagramQueueOptions {
   maxQueuedBytes?: number;
 }
 
-interface Datagram {
-  data: Buffer;
-  from: Address;
-}
-
-interface Waiter {
-  resolve: (d: Datagram) => void;
-  reject: (err: Error) => void;
-}
-
 /**
  * A UDP (datagram) socket. Create one with `socket(AF_INET, SOCK_DGRAM)`.
  *
  * Datagrams that arrive before recvfrom asks for them wait in a bounded queue. When it is full,
  * new datagrams are dropped (drop-newest), as the system drops them when a socket's receive
  * buffer is full: UDP does not promise delivery. `droppedDatagrams` counts them.
+ *
+ * connect(address) ties the socket to one peer, as in Python: send(data) needs no address, the
+ * system delivers only that peer's datagrams, and when nothing listens there the operating
+ * system's ICMP "port unreachable" reaches the program: the next send or recv rejects with
+ * ECONNREFUSED (an unconnected socket never hears of it). disconnect() unties it.
  *
  * While a recording runs (`startRecording`), bind, sendto (with the destination), recvfrom (with
  * the sender) and close are recorded, and `sequenceDiagram` draws each datagram as one arrow.
@@ -65,28 +65,36 @@ interface Waiter {
  * const [data, sender] = await server.recvfrom(1024, { timeout: 1000 });
  */
 export class DatagramSocket extends Endpoint implements TrackedSocket {
+  /** The socket's type, as Python's `sock.type`. @example udp.type; // "SOCK_DGRAM" */
+  readonly type = SOCK_DGRAM;
   /** Datagrams dropped because the queue of unread ones was full. @example udp.droppedDatagrams; // 0 */
-  droppedDatagrams = 0;
+  get droppedDatagrams(): number {
+    return this.queue.dropped;
+  }
   private _state: DatagramState = "fresh";
   private sock: DgramSocket | undefined;
   private binding: Promise<void> | undefined;
-  private queue: Datagram[] = [];
-  private queuedBytes = 0;
-  private waiters: Waiter[] = [];
+  private readonly queue: DatagramQueue;
   private failure: Error | undefined;
-  private readonly maxDatagrams: number;
-  private readonly maxBytes: number;
+  /** An ICMP "port unreachable" for a connected socket, reported once by the next send/recv. */
+  private refused: Error | undefined;
+  private peer: Address | undefined;
+  /** A connect() in progress (to tell a forgotten `await` from a send with no peer). */
+  private connecting = 0;
+  private readonly pending = new PendingCalls();
   /** Trace: a socket that binds itself is a server; one bound by its first sendto, a client. */
   private side: Side = "client";
 
   /** @param family AF_INET (the default) or AF_INET6. */
   constructor(family: AddressFamily = AF_INET, options: DatagramQueueOptions = {}) {
     super(family);
-    this.maxDatagrams = options.maxQueuedDatagrams ?? 1024;
-    this.maxBytes = options.maxQueuedBytes ?? 1024 * 1024;
+    this.queue = new DatagramQueue(
+      options.maxQueuedDatagrams ?? 1024,
+      options.maxQueuedBytes ?? 1024 * 1024,
+    );
   }
 
-  /** "fresh", "bound" or "closed". @example udp.state; // "bound" */
+  /** "fresh", "bound", "connected" or "closed". @example udp.state; // "bound" */
   get state(): DatagramState {
     return this._state;
   }
@@ -107,7 +115,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
       throw misuse.alreadyBound(formatAddress(...this.local));
     const [host, port] = parseAddress(address, this.family, "bind");
     this.binding = this.bindTo(host === "" ? anyHost(this.family) : host, port);
-    await this.binding;
+    await this.binding.catch((err) => Promise.reject(atCall(err)));
     this.side = "server";
     this.trace("bind");
   }
@@ -137,29 +145,29 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.local = [where.address, where.port];
     this._state = "bound";
     sock.on("message", (data: Buffer, info) =>
-      this.arrived({ data, from: [info.address, info.port] }),
+      this.queue.arrived({ data, from: [info.address, info.port] }),
     );
-    sock.on("error", (err) => {
+    sock.on("error", (err: Error & { code?: string; syscall?: string }) => {
+      if (err.syscall === "connect") return; // connect() reports it
+      if (err.code === "ECONNREFUSED" && this.peer) {
+        // Like the system's pending socket error: one waiting or next call reports it, once.
+        const refused = toSocketError(err, "recv", ...this.peer);
+        if (!this.queue.rejectFirst(refused)) this.refused = refused;
+        return;
+      }
       this.failure = toSocketError(err, "recvfrom", ...this.local);
-      for (const w of this.waiters.splice(0)) w.reject(this.failure);
+      this.queue.rejectAll(this.failure);
     });
   }
 
-  private arrived(d: Datagram): void {
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      waiter.resolve(d);
-      return;
+  /** Binds an unbound socket to a free port, on loopback when `host` is loopback. */
+  private bindFor(host: string): Promise<void> {
+    if (!this.binding) {
+      const loopback =
+        host === "localhost" || host === "::1" || (isIPv4(host) && host.startsWith("127."));
+      this.binding = this.bindTo(loopback ? defaultHost(this.family) : anyHost(this.family), 0);
     }
-    if (
-      this.queue.length >= this.maxDatagrams ||
-      this.queuedBytes + d.data.length > this.maxBytes
-    ) {
-      this.droppedDatagrams += 1;
-      return;
-    }
-    this.queue.push(d);
-    this.queuedBytes += d.data.length;
+    return this.binding;
   }
 
   /**
@@ -174,21 +182,153 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const bytes = asBytes(data, "sendto");
     this.usable("sendto");
     const [host, port] = parseAddress(address, this.family, "sendto", true);
-    if (!this.binding) {
-      const loopback =
-        host === "localhost" || host === "::1" || (isIPv4(host) && host.startsWith("127."));
-      this.binding = this.bindTo(loopback ? defaultHost(this.family) : anyHost(this.family), 0);
-    }
-    await this.binding;
+    if (this.peer) throw misuse.sendtoWhenConnected(formatAddress(...this.peer));
+    await this.bindFor(host).catch((err) => Promise.reject(atCall(err)));
     const sock = this.usableSocket("sendto");
     const target = host === "" ? defaultHost(this.family) : host;
     const sent = await new Promise<number>((resolve, reject) => {
       sock.send(bytes, port, target, (err, n) =>
         err ? reject(toSocketError(err, "sendto", host, port)) : resolve(n),
       );
-    });
+    }).catch((err) => Promise.reject(atCall(err)));
+    if (this.local[1] === 0) this.readLocal(sock);
     this.trace("sendto", bytes, target, port);
     return sent;
+  }
+
+  /**
+   * Ties the socket to one peer, `[host, port]`, as Python's `udp.connect(address)`: no packet is
+   * sent (UDP has no handshake), the operating system only records the peer. Then send(data)
+   * needs no address, recv and recvfrom return only that peer's datagrams, getpeername() names
+   * it, and an ICMP "port unreachable" (nothing listens there) makes the next send or recv
+   * reject with ECONNREFUSED. An unbound socket is first bound to a free port (on loopback when
+   * the peer is). Connecting again changes the peer (Node unties the socket first, so unlike
+   * Python's a port the system chose may change then).
+   *
+   * @example
+   * const udp = socket(AF_INET, SOCK_DGRAM);
+   * await udp.connect(["127.0.0.1", server.localPort]);
+   * await udp.send(encode("ping"));
+   * const reply = await udp.recv(1024, { timeout: 1000 });
+   */
+  async connect(address: AddressInput): Promise<void> {
+    this.usable("connect");
+    const [host, port] = parseAddress(address, this.family, "connect", true);
+    this.connecting += 1;
+    try {
+      await this.tie(host, port);
+    } catch (err) {
+      throw atCall(err);
+    } finally {
+      this.connecting -= 1;
+    }
+  }
+
+  private async tie(host: string, port: number): Promise<void> {
+    await this.bindFor(host);
+    const sock = this.usableSocket("connect");
+    if (this.peer) this.untie(sock);
+    const target = host === "" ? defaultHost(this.family) : host;
+    const connected = waitFor(sock, ["connect"], ["error"], (e) =>
+      toSocketError(e, "connect", host, port),
+    );
+    sock.connect(port, target);
+    await connected;
+    const remote = sock.remoteAddress();
+    this.peer = [remote.address, remote.port];
+    this._state = "connected";
+    this.readLocal(sock);
+  }
+
+  /**
+   * Unties a connected socket from its peer (Python: `connect((AF_UNSPEC, ...))`): it receives
+   * from anyone again, and sends with sendto. Linux keeps a port that bind asked for by number;
+   * a port the system chose (bind to port 0, or the first sendto or connect) is given back, as in
+   * Python: `localPort` is then 0 until the next sendto, which gets a new one.
+   *
+   * @example
+   * await udp.disconnect();
+   * udp.state; // "bound"
+   */
+  async disconnect(): Promise<void> {
+    const sock = this.usableSocket("disconnect");
+    if (!this.peer) throw misuse.notConnectedUdp("disconnect");
+    this.untie(sock);
+  }
+
+  private untie(sock: DgramSocket): void {
+    sock.disconnect();
+    this.peer = undefined;
+    this.refused = undefined;
+    this._state = "bound";
+    this.readLocal(sock);
+  }
+
+  /** The system may have changed the local port: dropped by disconnect, chosen by a send. */
+  private readLocal(sock: DgramSocket): void {
+    const where = sock.address();
+    this.local = [where.address, where.port];
+  }
+
+  /**
+   * The peer that connect() chose, `[host, port]`; throws ERR_NOT_CONNECTED when there is none.
+   *
+   * @example
+   * const [host, port] = udp.getpeername();
+   */
+  getpeername(): Address {
+    if (!this.peer) throw misuse.noPeer();
+    return [this.peer[0], this.peer[1]];
+  }
+
+  /** The peer's host, "" when not connected. @example udp.remoteAddress; // "127.0.0.1" */
+  get remoteAddress(): string {
+    return this.peer ? this.peer[0] : "";
+  }
+
+  /** The peer's port, 0 when not connected. @example udp.remotePort; */
+  get remotePort(): number {
+    return this.peer ? this.peer[1] : 0;
+  }
+
+  /**
+   * Sends one datagram to the connected peer and resolves with its size once the system has
+   * taken it. Rejects with ECONNREFUSED when an earlier datagram found nothing listening there
+   * (once: the next send may go out again), and with EDESTADDRREQ on a socket that is not
+   * connected, as Python does (use sendto with an address there).
+   *
+   * @example
+   * await udp.connect(["127.0.0.1", 9999]);
+   * await udp.send(encode("ping")); // 4
+   */
+  async send(data: Uint8Array): Promise<number> {
+    const bytes = asBytes(data, "send");
+    const sock = this.usableSocket("send");
+    const peer = this.peer;
+    if (!peer && this.connecting > 0) throw misuse.notFinished("send", "connect");
+    if (!peer) throw systemError("EDESTADDRREQ", "send");
+    this.throwRefused("send");
+    const sent = await new Promise<number>((resolve, reject) => {
+      sock.send(bytes, (err, n) =>
+        err ? reject(toSocketError(err, "send", ...peer)) : resolve(n),
+      );
+    }).catch((err) => Promise.reject(atCall(err)));
+    this.trace("sendto", bytes, peer[0], peer[1]);
+    return sent;
+  }
+
+  /**
+   * Receives one datagram and resolves with its bytes only, like Python's `udp.recv(1024)`: on a
+   * connected socket they come from its peer, elsewhere from anyone (recvfrom also says who).
+   * A datagram longer than `max` is cut to `max` bytes.
+   *
+   * @example
+   * const reply = await udp.recv(1024, { timeout: 1000 });
+   */
+  recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
+    return this.pending.run((done) =>
+      this.receive(max, options, "recv", done).then(([data]) => data),
+    );
   }
 
   /**
@@ -198,45 +338,56 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * @example
    * const [data, [host, port]] = await udp.recvfrom(1024, { timeout: 1000 });
    */
-  async recvfrom(
+  recvfrom(
     max: number,
     options: TimeoutOption = {},
-  ): Promise<[data: Buffer, address: Address]> {
-    checkSize(max, "recvfrom");
-    const timeout = validateTimeout(options.timeout, "recvfrom");
-    this.usable("recvfrom");
-    if (this._state !== "bound") throw misuse.recvfromUnbound();
-    let d = this.queue.shift();
-    if (d) this.queuedBytes -= d.data.length;
-    else if (this.failure) throw this.failure;
-    else d = await this.nextDatagram(timeout);
-    const data = d.data.length > max ? d.data.subarray(0, max) : d.data;
-    this.trace("recvfrom", data, d.from[0], d.from[1]);
-    return [data, [d.from[0], d.from[1]]];
+  ): PairPromise<[data: Buffer, address: Address], "recvfrom"> {
+    return pairPromise(
+      this.pending.run((done) => this.receive(max, options, "recvfrom", done)),
+      "recvfrom",
+      "const [data, sender] = await udp.recvfrom(1024)",
+    );
   }
 
-  private nextDatagram(timeout: number | undefined): Promise<Datagram> {
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const waiter: Waiter = {
-        resolve: (d) => {
-          clearTimeout(timer);
-          resolve(d);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      };
-      this.waiters.push(waiter);
-      if (timeout !== undefined) {
+  private async receive(
+    max: number,
+    options: TimeoutOption,
+    op: "recv" | "recvfrom",
+    done: () => void,
+  ): Promise<[data: Buffer, address: Address]> {
+    try {
+      checkSize(max, op);
+      const timeout = validateTimeout(options.timeout, op);
+      this.usable(op);
+      if (this._state === "fresh" && this.binding) throw misuse.notFinished(op, "bind");
+      if (this._state !== "bound" && this._state !== "connected") throw misuse.recvfromUnbound(op);
+      let d = this.queue.take();
+      if (!d && this.failure) throw this.failure;
+      if (!d) {
+        this.throwRefused(op);
         const where = formatAddress(...this.local);
-        timer = setTimeout(() => {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          reject(timeoutError("recvfrom", `waiting for a datagram on ${where}`, timeout));
-        }, timeout);
+        try {
+          d = await this.queue.wait(timeout, () =>
+            timeoutError(op, `waiting for a datagram on ${where}`, timeout ?? 0),
+          );
+        } catch (err) {
+          throw atCall(err);
+        }
       }
-    });
+      const data = d.data.length > max ? d.data.subarray(0, max) : d.data;
+      this.trace("recvfrom", data, d.from[0], d.from[1]);
+      return [data, [d.from[0], d.from[1]]];
+    } finally {
+      done();
+    }
+  }
+
+  /** Reports a pending ICMP "port unreachable" once, named after the call that meets it. */
+  private throwRefused(op: string): void {
+    const refused = this.refused;
+    if (!refused) return;
+    this.refused = undefined;
+    throw toSocketError(refused, op);
   }
 
   /**
@@ -249,10 +400,10 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   async close(): Promise<void> {
     if (this._state === "closed") return;
     this._state = "closed";
+    this.pending.quiet();
     const closed = misuse.closedWhileWaiting("recvfrom");
-    for (const w of this.waiters.splice(0)) w.reject(closed);
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.queue.rejectAll(closed);
+    this.queue.clear();
     // A bind in progress finishes first (and, seeing the socket closed, closes what it opened).
     await this.binding?.catch(() => {});
     const sock = this.sock;
@@ -269,14 +420,15 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
 
   /** Internal (tracker): the port a bound UDP socket holds. */
   heldPort(): { protocol: "udp"; host: string; port: number } | undefined {
-    return this._state === "bound"
+    return this._state === "bound" || this._state === "connected"
       ? { protocol: "udp", host: this.local[0], port: this.local[1] }
       : undefined;
   }
 
   /** How a notebook shows the socket. */
   [inspect.custom](): string {
-    return `DatagramSocket #${this.id} ${this._state} ${formatAddress(...this.local)}`;
+    const peer = this.peer ? ` -> ${formatAddress(...this.peer)}` : "";
+    return `DatagramSocket #${this.id} ${this._state} ${formatAddress(...this.local)}${peer}`;
   }
 
   /** Records a step; arguments are plain values, so that nothing is built when nobody records. */

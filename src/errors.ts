@@ -5,7 +5,9 @@
  * is a mistake in how the helper was called, with a code of its own.
  */
 import { constants } from "node:os";
-import { getSystemErrorMap } from "node:util";
+import { getSystemErrorMap, inspect } from "node:util";
+
+import { studentView } from "./error-view";
 
 /**
  * The codes of {@link SocketUsageError}: each names one kind of misuse.
@@ -24,6 +26,7 @@ export type UsageErrorCode =
   | "ERR_NOT_CONNECTED"
   | "ERR_ALREADY_CONNECTED"
   | "ERR_SOCKET_CLOSED"
+  | "ERR_NOT_SUPPORTED"
   | "ERR_TIMEOUT";
 
 /** What Node attaches to a system error (the fields of `NodeJS.ErrnoException` we keep). */
@@ -89,6 +92,11 @@ export class SocketError extends Error {
     this.errno = fields.errno;
     this.hint = fields.hint;
   }
+
+  /** A notebook prints the message and the student's lines (see error-view.ts). */
+  [inspect.custom](): string {
+    return studentView(this, this.code);
+  }
 }
 
 /** Node's own message with the student's call in front instead of Node's system call. */
@@ -137,6 +145,11 @@ export class SocketUsageError extends Error {
     super(message);
     this.code = code;
   }
+
+  /** A notebook prints the message and the student's lines (see error-view.ts). */
+  [inspect.custom](): string {
+    return studentView(this, this.code);
+  }
 }
 
 /**
@@ -168,12 +181,17 @@ export function hintFor(code: string, syscall: string, address?: string, port?: 
   const where = describeTarget(address, port) || "that address";
   switch (code) {
     case "ECONNREFUSED":
+      if (syscall === "recvmsg" || syscall === "sendmsg") {
+        return `nothing is listening on UDP ${where}: the operating system answered an earlier datagram with ICMP "port unreachable", which only a connected UDP socket hears of; start the server first (and check the port)`;
+      }
       return `nothing is listening on ${where}; start the server first (and check the port)`;
+    case "EDESTADDRREQ":
+      return "this UDP socket has no peer to send to: give the address with sendto(data, address), or connect(address) first";
     case "EADDRINUSE":
-      return `something is already listening on ${where}, often a server from an earlier cell or another program; call closeAll() to close this notebook's sockets, or use port 0 to get any free port`;
+      return `another socket already uses ${where}: a server from an earlier cell or another program (sockets share a port only if every one sets SO_REUSEPORT), or a recent TCP connection on that port still in TIME_WAIT (a server restarted at once: it needs SO_REUSEADDR, which Node always sets and Python only when asked); call closeAll() to close this notebook's sockets, or use port 0 to get any free port`;
     case "EACCES":
       if (port !== undefined && port > 0 && port < 1024) {
-        return `ports 0-1023 are well-known ports reserved for system services and need administrator rights; use a port from 1024 to 65535, or 0 for any free port`;
+        return `ports 0-1023 are well-known ports reserved for system services: on Linux, binding a port below net.ipv4.ip_unprivileged_port_start (1024 unless changed) needs administrator rights; use a port from 1024 to 65535, or 0 for any free port`;
       }
       return "the system does not allow this program to do that";
     case "ECONNRESET":
@@ -261,7 +279,7 @@ function reportedBy(err: SocketError, syscall: string | undefined): SocketError 
  *
  * @example
  * const err = systemError("EACCES", "listen", "127.0.0.1", 80);
- * err.hint; // "ports 0-1023 are well-known ports reserved ..."
+ * err.hint; // "ports 0-1023 are well-known ports reserved for system services: on Linux, ..."
  */
 export function systemError(
   code: string,

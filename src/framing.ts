@@ -16,6 +16,9 @@
  * back too: nothing is lost, and the error says what arrived.
  */
 
+import { inspect } from "node:util";
+
+import { studentView } from "./error-view";
 import { SocketUsageError } from "./errors";
 import type { StreamSocket } from "./stream-socket";
 
@@ -62,6 +65,11 @@ export class FramingError extends Error {
     super(message);
     this.code = code;
     this.received = received;
+  }
+
+  /** A notebook prints the message and the student's lines (see error-view.ts). */
+  [inspect.custom](): string {
+    return studentView(this, this.code);
   }
 }
 

@@ -52,6 +52,7 @@ export {
   timeLimit,
 } from "./exercise";
 export { answerDatagrams, type ReadUntilClosedOptions, readUntilClosed } from "./exercise-peers";
+export type { ForgotAwait, PairPromise } from "./forgot-await";
 export {
   FRAME_HEADER_BYTES,
   type FramedSocket,
@@ -64,7 +65,25 @@ export {
   recvLine,
   sendFramed,
 } from "./framing";
+export { type HostsEntry, hostsFilePath, parseHostsFile, readHostsFile } from "./hosts-file";
+export { type IPv6LoopbackStatus, ipv6Loopback } from "./ipv6-loopback";
+export {
+  type LossyServer,
+  type LossyServerOptions,
+  lossyFates,
+  type PingFate,
+  startLossyServer,
+} from "./lossy-server";
+export { seededRandom } from "./random";
 export { socket } from "./socket";
+export {
+  type SocketOwner,
+  SocketTable,
+  type SocketTableFilter,
+  type SocketTableRow,
+  type SocketTableState,
+  socketTable,
+} from "./socket-table";
 export { StreamSocket, type StreamState } from "./stream-socket";
 export { type DecodeOptions, decode, encode, Utf8StreamDecoder } from "./text";
 export {

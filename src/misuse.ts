@@ -2,8 +2,13 @@
  * The mistakes a learner makes with a socket, each with its own code and a message that says
  * what to do instead. Gathered here so that TCP and UDP sockets word them the same way.
  */
+
+import { inspect } from "node:util";
 import type { SocketType } from "./constants";
+
 import { SocketUsageError } from "./errors";
+
+const inspectShort = (value: unknown) => inspect(value, { depth: 1, breakLength: Infinity });
 
 const err = (code: SocketUsageError["code"], message: string) =>
   new SocketUsageError(code, message);
@@ -76,6 +81,25 @@ export const misuse = {
         ? `${op}: a listening socket carries no data; use the connection that accept() returned`
         : `${op}: the socket is not connected; connect (client) or accept (server) first`,
     ),
+  notFinished: (op: string, pending: "connect" | "listen" | "bind") =>
+    err(
+      pending === "connect"
+        ? "ERR_NOT_CONNECTED"
+        : pending === "listen"
+          ? "ERR_NOT_LISTENING"
+          : "ERR_NOT_BOUND",
+      `${op}: ${pending}() has not finished yet: did you forget \`await\`? (\`await sock.${pending}(...)\` waits until it has)`,
+    ),
+  forgotAwait: (call: string, example: string) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `${call}() returns a Promise: did you forget \`await\`? Write \`${example}\``,
+    ),
+  promiseNotBytes: (op: string) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `${op} got a Promise, not bytes: did you forget \`await\`? Write \`const data = await sock.recv(1024)\` before using data`,
+    ),
   noPeer: () =>
     err(
       "ERR_NOT_CONNECTED",
@@ -88,10 +112,57 @@ export const misuse = {
     ),
   badShutdown: (how: unknown) =>
     err("ERR_INVALID_ARGUMENT", `shutdown takes SHUT_RD, SHUT_WR or SHUT_RDWR; got ${String(how)}`),
-  recvfromUnbound: () =>
+  badShare: (name: string, value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: ${name} is a share from 0 to 1 (0.3 = 30 %), got ${String(value)}`,
+    ),
+  sharesOver1: (loss: number, delay: number, duplicate: number) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: lossRate + delayRate + duplicateRate is at most 1 (each datagram has one fate), got ${loss} + ${delay} + ${duplicate}`,
+    ),
+  badDelay: (value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: delayMs is how late a delayed answer comes, milliseconds from 0, got ${String(value)}`,
+    ),
+  badSeed: (value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `startLossyServer: the seed is a whole number like 42 (the same seed gives the same losses), got ${String(value)}`,
+    ),
+  badFateCount: (value: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `lossyFates: the count is how many datagrams' fates to list, a whole number from 0, got ${String(value)}`,
+    ),
+  badTableFilter: (filter: unknown) =>
+    err(
+      "ERR_INVALID_ARGUMENT",
+      `socketTable takes { port, protocol, all }: a port from 1 to 65535, "tcp" or "udp", true or false, e.g. socketTable({ port: server.localPort }); got ${inspectShort(filter)}`,
+    ),
+  socketTableUnavailable: (reason: string) =>
+    err("ERR_NOT_SUPPORTED", `socketTable: cannot read the system's socket table: ${reason}`),
+  socketTableUnreadable: (source: string, line: string) =>
+    err(
+      "ERR_NOT_SUPPORTED",
+      `socketTable: ${source} has a line this helper cannot read (a format it does not know): ${JSON.stringify(line.trim())}`,
+    ),
+  recvfromUnbound: (op = "recvfrom") =>
     err(
       "ERR_NOT_BOUND",
-      "recvfrom: the socket has no port yet, so nothing can reach it; bind first (or sendto, which binds)",
+      `${op}: the socket has no port yet, so nothing can reach it; bind first (or sendto or connect, which bind)`,
+    ),
+  sendtoWhenConnected: (peer: string) =>
+    err(
+      "ERR_ALREADY_CONNECTED",
+      `sendto: this UDP socket is connected to ${peer}; use send(data), or disconnect() first to send elsewhere`,
+    ),
+  notConnectedUdp: (op: string) =>
+    err(
+      "ERR_NOT_CONNECTED",
+      `${op}: this UDP socket is not connected; connect(address) ties it to one peer`,
     ),
 };
 

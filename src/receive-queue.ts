@@ -121,7 +121,7 @@ export class ReceiveQueue {
 
   private serve(): void {
     while (this.waiters.length > 0) {
-      if (this.queued > 0 || this.ended) {
+      if (this.queued > 0 || (this.ended && !this.failure)) {
         const w = this.waiters.shift() as Waiter;
         const data = this.take(w.max);
         settle(w, () => w.resolve(data));

@@ -10,21 +10,33 @@ import { asBytes, preview } from "./bytes";
 import { Connection, connectTo } from "./connection";
 import { AF_INET6, SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } from "./constants";
 import { ConnectedEndpoint } from "./endpoint";
+import { atCall } from "./error-view";
 import { formatAddress, systemError } from "./errors";
-import { destroyAndWait, Listener } from "./listener";
+import { type PairPromise, pairPromise } from "./forgot-await";
+import { type Arrival, destroyAndWait, Listener } from "./listener";
 import { checkSize, misuse } from "./misuse";
+import { PendingCalls } from "./pending-calls";
 import { isRecording, recordEvent, type Side, type TraceKind } from "./trace";
 import { releasePort, type TrackedSocket, track, untrack } from "./tracker";
 import { type TimeoutOption, timeoutError, validateTimeout } from "./wait";
 
 /**
- * Where a StreamSocket is in its life: created, bound (address chosen), listening (a server),
- * connecting, connected (a client, or a connection returned by accept), closed.
+ * Where a StreamSocket is in its life: created, bound (address chosen), listen-pending (listen()
+ * called and not finished: the system is binding; await it), listening (a server), connecting
+ * (connect() called and not finished), connected (a client, or a connection returned by
+ * accept), closed.
  *
  * @example
  * if (sock.state === "closed") console.log("create a new socket");
  */
-export type StreamState = "fresh" | "bound" | "listening" | "connecting" | "connected" | "closed";
+export type StreamState =
+  | "fresh"
+  | "bound"
+  | "listen-pending"
+  | "listening"
+  | "connecting"
+  | "connected"
+  | "closed";
 
 /** The smallest queue of not-yet-accepted connections asked of the system (Node's default). */
 const SYSTEM_BACKLOG = 511;
@@ -43,6 +55,8 @@ const SYSTEM_BACKLOG = 511;
  * decode(await connection.recv(1024)); // "hello"
  */
 export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
+  /** The socket's type, as Python's `sock.type`. @example sock.type; // "SOCK_STREAM" */
+  readonly type = SOCK_STREAM;
   /** Bytes handed to the system by send. @example client.bytesSent; // 5 after send(encode("hello")) */
   bytesSent = 0;
   /** Bytes returned by recv. @example connection.bytesReceived; */
@@ -57,13 +71,29 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private readShut = false;
   private writeShut = false;
   private closing: Promise<void> | undefined;
-  /** The call in progress while the state is "connecting": listen or connect. */
+  /** The call that opened the socket last (listen or connect): a waiting one that close ends. */
   private opening: "listen" | "connect" = "connect";
+  private _backlog: number | undefined;
+  private readonly pending = new PendingCalls();
   private readonly closed = unlimitedAbortController();
 
   /** Where the socket is in its life (see {@link StreamState}). @example server.state; // "listening" */
   get state(): StreamState {
     return this._state;
+  }
+
+  /**
+   * The length of the queue of not-yet-accepted connections that listen() asked the operating
+   * system for: the backlog you passed, but at least 511 (Node's default), so listen(1) asks for
+   * 511. Linux then caps it at net.core.somaxconn (4096 by default since Linux 5.4). Undefined
+   * before listen. See listen() for why the floor changes nothing a lesson can see.
+   *
+   * @example
+   * await server.listen(1);
+   * server.backlog; // 511
+   */
+  get backlog(): number | undefined {
+    return this._backlog;
   }
 
   /**
@@ -94,11 +124,14 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * If this kernel's helper already listens on that host and port (a cell run twice), the old
    * listener and its connections are closed first.
    *
-   * About `backlog`: in Python it is how many connections the system queues until accept. Node
-   * instead takes each connection from the system as soon as it arrives, and it waits here,
-   * unread, until accept(): this queue has no limit, so `backlog` changes nothing a lesson can
-   * see. The system's own queue is given at least Node's default of 511, because a burst of
-   * clients beyond it can be lost on some systems (clients connected, never accepted).
+   * About `backlog`: in Python (and C) it is passed to the system's listen(2): how many
+   * connections that finished the handshake the operating system queues until accept (Linux caps
+   * it at net.core.somaxconn). Node instead takes each connection from the system as soon as it
+   * arrives, and it waits here, unread, until accept(): this queue has no limit, so `backlog`
+   * changes nothing a lesson can see, and socketTable() shows 0 waiting on this socket. The
+   * helper asks the system for at least Node's default of 511 whatever you pass (listen(1) asks
+   * for 511, listen(1000) for 1000; `backlog` says what was asked), because a burst of clients
+   * beyond the system's queue can be lost on some systems (clients connected, never accepted).
    *
    * @example
    * await server.bind(["127.0.0.1", 0]);
@@ -108,12 +141,13 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   async listen(backlog = SYSTEM_BACKLOG): Promise<void> {
     this.usable("listen");
     if (this._state === "listening") return;
+    if (this._state === "listen-pending") throw misuse.notFinished("listen", "listen");
     if (this._state === "connecting" || this._state === "connected")
       throw misuse.listenWhenConnected();
     if (!this.bound) throw misuse.listenUnbound();
     if (!Number.isInteger(backlog) || backlog < 0) throw misuse.badBacklog(backlog);
     const [host, port] = this.bound;
-    this._state = "connecting";
+    this._state = "listen-pending";
     this.opening = "listen";
     track(this);
     try {
@@ -126,6 +160,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
       await releasePort("tcp", ip, port);
       this.usable("listen");
       const systemBacklog = Math.max(backlog, SYSTEM_BACKLOG);
+      this._backlog = systemBacklog;
       const listener = await Listener.open(ip, port, systemBacklog, host, this.closed.signal);
       if (this.state === "closed") {
         // close() came while the system was binding: it found nothing to close yet.
@@ -138,7 +173,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
         this._state = "bound";
         untrack(this);
       }
-      throw err;
+      throw atCall(err);
     }
     this.local = this.listener.address;
     this._state = "listening";
@@ -154,19 +189,42 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * @example
    * const [connection, clientAddress] = await server.accept({ timeout: 5000 });
    */
-  async accept(options: TimeoutOption = {}): Promise<[connection: StreamSocket, address: Address]> {
-    this.usable("accept");
-    const timeout = validateTimeout(options.timeout, "accept");
-    if (this._state !== "listening" || !this.listener)
-      throw misuse.notListening(this._state === "connected");
-    const arrival = await this.listener.next(timeout, this.closed.signal);
-    const connection = new StreamSocket(this.family);
-    connection.side = "server";
-    connection.parent = this;
-    connection.adopt(new Connection(arrival));
-    this.accepted.add(connection);
-    connection.trace("accept");
-    return [connection, connection.getpeername()];
+  accept(
+    options: TimeoutOption = {},
+  ): PairPromise<[connection: StreamSocket, address: Address], "accept"> {
+    return pairPromise(
+      this.pending.run((done) => this.acceptNow(options, done)),
+      "accept",
+      "const [connection, clientAddress] = await server.accept()",
+    );
+  }
+
+  private async acceptNow(
+    options: TimeoutOption,
+    done: () => void,
+  ): Promise<[connection: StreamSocket, address: Address]> {
+    try {
+      this.usable("accept");
+      const timeout = validateTimeout(options.timeout, "accept");
+      if (this._state === "listen-pending") throw misuse.notFinished("accept", "listen");
+      if (this._state !== "listening" || !this.listener)
+        throw misuse.notListening(this._state === "connected" || this._state === "connecting");
+      let arrival: Arrival;
+      try {
+        arrival = await this.listener.next(timeout, this.closed.signal);
+      } catch (err) {
+        throw atCall(err);
+      }
+      const connection = new StreamSocket(this.family);
+      connection.side = "server";
+      connection.parent = this;
+      connection.adopt(new Connection(arrival));
+      this.accepted.add(connection);
+      connection.trace("accept");
+      return [connection, connection.getpeername()];
+    } finally {
+      done();
+    }
   }
 
   /**
@@ -179,8 +237,10 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    */
   async connect(address: AddressInput, options: TimeoutOption = {}): Promise<void> {
     this.usable("connect");
-    if (this._state === "listening") throw misuse.connectWhenListening();
-    if (this._state === "connecting" || this._state === "connected") {
+    if (this._state === "listening" || this._state === "listen-pending")
+      throw misuse.connectWhenListening();
+    if (this._state === "connecting") throw misuse.notFinished("connect", "connect");
+    if (this._state === "connected") {
       const to = this.remote ? ` to ${formatAddress(...this.remote)}` : "";
       throw misuse.alreadyConnected(to);
     }
@@ -210,7 +270,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
         this._state = before;
         untrack(this);
       }
-      throw err;
+      throw atCall(err);
     }
     this.trace("connect");
   }
@@ -237,9 +297,13 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     if (this.writeShut) throw systemError("EPIPE", "send", ...this.peer());
     if (!conn.writable) throw conn.sendError();
     if (bytes.length === 0) return 0;
-    await conn.write(bytes, () =>
-      this.state === "closed" ? misuse.closedBeforeSent() : undefined,
-    );
+    try {
+      await conn.write(bytes, () =>
+        this.state === "closed" ? misuse.closedBeforeSent() : undefined,
+      );
+    } catch (err) {
+      throw atCall(err);
+    }
     this.bytesSent += bytes.length;
     this.trace("send", bytes);
     return bytes.length;
@@ -255,19 +319,36 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * const data = await connection.recv(1024);
    * if (data.length === 0) console.log("the client closed the connection");
    */
-  async recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
-    checkSize(max, "recv");
-    const timeout = validateTimeout(options.timeout, "recv");
-    const conn = this.connection("recv");
-    const onTimeout =
-      timeout === undefined
-        ? undefined
-        : () =>
-            timeoutError("recv", `waiting for data from ${formatAddress(...this.peer())}`, timeout);
-    const data = this.readShut ? Buffer.alloc(0) : await conn.queue.read(max, timeout, onTimeout);
-    this.bytesReceived += data.length;
-    this.trace("recv", data);
-    return data;
+  recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
+    return this.pending.run((done) => this.recvNow(max, options, done));
+  }
+
+  private async recvNow(max: number, options: TimeoutOption, done: () => void): Promise<Buffer> {
+    try {
+      checkSize(max, "recv");
+      const timeout = validateTimeout(options.timeout, "recv");
+      const conn = this.connection("recv");
+      const onTimeout =
+        timeout === undefined
+          ? undefined
+          : () =>
+              timeoutError(
+                "recv",
+                `waiting for data from ${formatAddress(...this.peer())}`,
+                timeout,
+              );
+      let data: Buffer;
+      try {
+        data = this.readShut ? Buffer.alloc(0) : await conn.queue.read(max, timeout, onTimeout);
+      } catch (err) {
+        throw atCall(err);
+      }
+      this.bytesReceived += data.length;
+      this.trace("recv", data);
+      return data;
+    } finally {
+      done();
+    }
   }
 
   /**
@@ -305,16 +386,23 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     if (how !== SHUT_WR) this.readShut = true;
     if (how !== SHUT_RD && !this.writeShut) {
       this.writeShut = true;
-      await conn.endWrite();
+      await conn.endWrite().catch((err) => Promise.reject(atCall(err)));
     }
     this.trace("shutdown");
   }
 
   /**
    * Closes the socket and resolves once the system has released it. A listening socket stops
-   * accepting (connections it already accepted stay open; ones not yet accepted are closed); a
-   * connection sends what send handed to the system, then FIN. Waiting calls (accept, recv, a
-   * connect in progress) reject with ERR_SOCKET_CLOSED. Closing twice is harmless.
+   * accepting (connections it already accepted stay open; ones not yet accepted are closed). A
+   * connection ends one of two ways, as Linux's close() does for Python and C:
+   * - every byte the peer sent was read (recv returned it): what send handed to the system goes
+   *   out, then FIN, a clean end: the peer's recv returns the data, then an empty Buffer;
+   * - bytes the peer sent are still unread (in this socket's receive queue, or still in the
+   *   operating system's buffer): the connection is reset (RST), those bytes are thrown away and
+   *   the peer's next recv or send fails with ECONNRESET. Read until recv returns empty (or as
+   *   much as the protocol says) before close to end cleanly.
+   * Waiting calls (accept, recv, a connect in progress) reject with ERR_SOCKET_CLOSED. Closing
+   * twice is harmless.
    *
    * @example
    * await connection.close();
@@ -327,6 +415,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private async closeNow(): Promise<void> {
     const was = this._state;
     this._state = "closed";
+    this.pending.quiet();
     this.closed.abort(misuse.closedWhileWaiting(was === "listening" ? "accept" : this.opening));
     await this.listener?.close();
     await this.conn?.close(misuse.closedWhileWaiting("recv"));
@@ -360,8 +449,12 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
 
   private connection(operation: string): Connection {
     this.usable(operation);
+    if (this._state === "connecting") throw misuse.notFinished(operation, "connect");
     if (this._state !== "connected" || !this.conn)
-      throw misuse.notConnected(operation, this._state === "listening");
+      throw misuse.notConnected(
+        operation,
+        this._state === "listening" || this._state === "listen-pending",
+      );
     return this.conn;
   }
 

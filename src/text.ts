@@ -9,6 +9,8 @@
 // falls back to its bundled @types/node 18, whose global TextDecoder is a value but not a type.
 import { TextDecoder } from "node:util";
 
+import { misuse } from "./misuse";
+
 /**
  * Options for {@link decode} and {@link Utf8StreamDecoder}.
  *
@@ -103,7 +105,18 @@ export function encode(text: string): Buffer {
  * // const data = await connection.recv(1024);
  * // console.log(`received "${decode(data)}"`);
  */
-export function decode(bytes: Uint8Array, options?: DecodeOptions): string {
+export function decode(bytes: Uint8Array, options?: DecodeOptions): string;
+/**
+ * A Promise is not bytes: `decode(sock.recv(1024))`, the `await` left out, throws at once with
+ * ERR_INVALID_ARGUMENT asking "did you forget `await`?" (rather than a type error about
+ * Uint8Array).
+ *
+ * @example
+ * decode(await connection.recv(1024)); // right; without await it throws, naming the slip
+ */
+export function decode(bytes: PromiseLike<unknown>, options?: DecodeOptions): never;
+export function decode(bytes: Uint8Array | PromiseLike<unknown>, options?: DecodeOptions): string {
+  if (bytes instanceof Promise) throw misuse.promiseNotBytes("decode");
   checkBytes(bytes, "decode");
   return utf8Decoder(options).decode(bytes);
 }

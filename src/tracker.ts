@@ -4,6 +4,7 @@
  * already holds closes the old listener instead of failing with EADDRINUSE.
  */
 import { hostsOverlap } from "./address";
+import { SOCK_STREAM, type SocketType } from "./constants";
 import type { DatagramSocket } from "./datagram-socket";
 import type { StreamSocket } from "./stream-socket";
 
@@ -16,6 +17,10 @@ import type { StreamSocket } from "./stream-socket";
 export interface TrackedSocket {
   /** The socket's id, unique in this process (the trace's socketId). */
   readonly id: number;
+  /** SOCK_STREAM (TCP) or SOCK_DGRAM (UDP). */
+  readonly type: SocketType;
+  /** The local port, 0 until the system bound the socket; kept after close. */
+  readonly localPort: number;
   /** Closes the socket, as its own close() does. */
   close(): Promise<void>;
   /**
@@ -28,6 +33,8 @@ export interface TrackedSocket {
 }
 
 const open = new Map<number, TrackedSocket>();
+/** "tcp:PORT" / "udp:PORT" of every local port a closed socket of the helper held. */
+const used = new Set<string>();
 let lastId = 0;
 
 /**
@@ -60,6 +67,36 @@ export function track(socket: TrackedSocket): void {
  */
 export function untrack(socket: TrackedSocket): void {
   open.delete(socket.id);
+  if (socket.localPort !== 0) used.add(portKey(socket.type, socket.localPort));
+}
+
+function portKey(type: SocketType, port: number): string {
+  return `${type === SOCK_STREAM ? "tcp" : "udp"}:${port}`;
+}
+
+/**
+ * Internal (socketTable): remembers a local port a socket of this process holds (one the helper
+ * did not open, seen in the operating system's table), for {@link usedPort}.
+ *
+ * @example
+ * rememberPort("tcp", 40123);
+ */
+export function rememberPort(protocol: "tcp" | "udp", port: number): void {
+  used.add(`${protocol}:${port}`);
+}
+
+/**
+ * Internal (socketTable): whether a socket of the helper held, or holds, this local port: the
+ * operating system's rows that no process owns any more (TIME_WAIT) are this process's if so.
+ *
+ * @example
+ * usedPort("tcp", 40123); // true after a client on port 40123 closed
+ */
+export function usedPort(protocol: "tcp" | "udp", port: number): boolean {
+  const key = `${protocol}:${port}`;
+  if (used.has(key)) return true;
+  for (const s of open.values()) if (portKey(s.type, s.localPort) === key) return true;
+  return false;
 }
 
 /**

@@ -30,3 +30,9 @@ test("preview shows newlines as \\n and other control characters as dots", () =>
 test("preview cuts long data with an ellipsis", () => {
   expect(preview(Buffer.from("a".repeat(30)))).toBe(`${"a".repeat(24)}…`);
 });
+
+test("a Promise where bytes are needed is refused, asking whether await was forgotten", () => {
+  expect(() => asBytes(Promise.resolve(Buffer.from("x")), "send")).toThrow(
+    /^send got a Promise, not bytes: did you forget `await`\?/,
+  );
+});

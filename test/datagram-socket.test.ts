@@ -315,5 +315,5 @@ describe("recording", () => {
 
 /** Datagrams received and not yet read (white box: the queue). */
 function queued(sock: DatagramSocket): number {
-  return (sock as unknown as { queue: unknown[] }).queue.length;
+  return (sock as unknown as { queue: { length: number } }).queue.length;
 }

@@ -119,7 +119,7 @@ describe("systemError", () => {
   test("wrapping a real EACCES system error made by systemError gives the well-known ports hint", () => {
     const err = systemError("EACCES", "listen", "127.0.0.1", 80);
     expect(err.message).toBe(
-      "listen EACCES 127.0.0.1:80: ports 0-1023 are well-known ports reserved for system services and need administrator rights; use a port from 1024 to 65535, or 0 for any free port",
+      "listen EACCES 127.0.0.1:80: ports 0-1023 are well-known ports reserved for system services: on Linux, binding a port below net.ipv4.ip_unprivileged_port_start (1024 unless changed) needs administrator rights; use a port from 1024 to 65535, or 0 for any free port",
     );
   });
 
@@ -140,7 +140,7 @@ describe("hintFor", () => {
     [
       "EADDRINUSE",
       "listen",
-      /already listening on 127\.0\.0\.1:4000, often a server from an earlier cell.*closeAll\(\).*port 0/,
+      /already uses 127\.0\.0\.1:4000: a server from an earlier cell.*SO_REUSEPORT.*TIME_WAIT.*SO_REUSEADDR.*closeAll\(\).*port 0/,
     ],
     ["ECONNRESET", "read", /reset the connection/],
     ["ETIMEDOUT", "connect", /no answer from 127\.0\.0\.1:4000/],

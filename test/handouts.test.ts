@@ -58,6 +58,7 @@ describe("npm run handouts", () => {
       "03_exercises.html",
       "03_exercises.ipynb",
       "index.html",
+      "search.html",
     ]);
   });
 
@@ -101,6 +102,7 @@ describe("npm run handouts", () => {
       "01_basics.html",
       "01_basics.ipynb",
       "index.html",
+      "search.html",
     ]);
     expect((await readdir(work)).filter((name) => name.startsWith("."))).toEqual([]);
   });

@@ -23,6 +23,8 @@ test("the library exports the lecture's names", () => {
     "SocketError",
     "SocketUsageError",
     "systemError",
+    "socketTable",
+    "SocketTable",
   ]) {
     expect(lib, name).toHaveProperty(name);
   }

@@ -147,3 +147,13 @@ describe("Utf8StreamDecoder", () => {
     expect(pieces).toContain("");
   });
 });
+
+test("decode of a Promise (recv without await) throws, asking whether await was forgotten", () => {
+  const pending = Promise.resolve(Buffer.from("hi"));
+  expect(() => decode(pending)).toThrow(
+    expect.objectContaining({
+      code: "ERR_INVALID_ARGUMENT",
+      message: expect.stringMatching(/^decode got a Promise, not bytes: did you forget `await`\?/),
+    }),
+  );
+});

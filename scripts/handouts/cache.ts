@@ -43,10 +43,17 @@ export const defaultCacheFile = path.join(
  */
 function cacheVersion(): string {
   const hash = createHash("sha256");
-  for (const dependency of ["shiki", "dompurify", "jsdom"]) {
+  for (const dependency of ["shiki", "dompurify", "jsdom", "minisearch", "esbuild"]) {
     hash.update(readOrEmpty(path.join(root, "node_modules", dependency, "package.json")));
   }
-  for (const module of ["highlight.ts", "sanitize.ts", "escape.ts", "cache.ts"]) {
+  for (const module of [
+    "highlight.ts",
+    "sanitize.ts",
+    "escape.ts",
+    "cache.ts",
+    "search.ts",
+    "page.ts",
+  ]) {
     hash.update(readOrEmpty(path.join(here, module)));
   }
   return hash.update(process.version).digest("base64url").slice(0, 22);

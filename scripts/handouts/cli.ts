@@ -7,6 +7,7 @@ import path from "node:path";
 import { inspect } from "node:util";
 
 import { type Edition, editions } from "./edition";
+import { LaunchConfigError } from "./launch";
 import { NotebookError } from "./notebook";
 import { OutputError } from "./write";
 
@@ -81,7 +82,11 @@ export function failureMessage(name: string, usage: string, error: unknown): str
   if (error instanceof NotebookError || error instanceof OutputError) {
     return `${name}: ${error.message}`;
   }
-  if (error instanceof UsageError || isParseArgsError(error)) {
+  if (
+    error instanceof UsageError ||
+    error instanceof LaunchConfigError ||
+    isParseArgsError(error)
+  ) {
     return `${name}: ${(error as Error).message}\n\n${usage}`;
   }
   return `${name}: unexpected failure, please report it: ${inspect(error)}`;

@@ -22,11 +22,14 @@ import {
 import { type Edition, isSolutionCell, serializeNotebook, studentEdition } from "./edition";
 import { escapeHtml } from "./escape";
 import { describeLesson, renderIndex } from "./index-page";
+import { type LaunchConfig, launchLinks } from "./launch";
 import { createMarkdown, type Markdown, type PageEnv } from "./markdown";
 import { type Cell, joinSource, type Notebook, NotebookError, readNotebook } from "./notebook";
 import { renderOutputs } from "./outputs";
+import type { LaunchLink } from "./page";
 import { type PageLink, renderPage } from "./page";
 import { createSanitizer, type Sanitizer, TooComplexError } from "./sanitize";
+import { renderSearchPage, type SearchDocument, searchDocuments } from "./search";
 
 /** The libraries a build renders with, created once and shared by every page. */
 export interface Renderer {
@@ -69,6 +72,8 @@ export interface HandoutsOptions {
   files: string[];
   edition: Edition;
   courseTitle?: string;
+  /** Binder and JupyterHub links on every page (none when not configured). */
+  launch?: LaunchConfig;
 }
 
 export interface LessonPage {
@@ -78,6 +83,8 @@ export interface LessonPage {
   page: string;
   title: string;
   summary: string;
+  /** The summary as inline HTML (its `code` kept). */
+  summaryHtml: string;
 }
 
 export interface Handouts {
@@ -105,7 +112,7 @@ export async function buildHandouts(
   options: HandoutsOptions,
   renderer?: Renderer,
 ): Promise<Handouts> {
-  const { files, edition, courseTitle = defaultCourseTitle } = options;
+  const { files, edition, courseTitle = defaultCourseTitle, launch = {} } = options;
   // Read and check everything before rendering anything: a bad notebook fails the run early.
   const loadedFiles = await Promise.allSettled(files.map(loadLesson));
   // Of several bad notebooks, report the first in lesson order, whichever finished reading first.
@@ -123,7 +130,16 @@ export async function buildHandouts(
     ...describeLesson(lesson.notebook, lesson.name, loaded.markdown),
   }));
   const index: PageLink = { href: "index.html", title: "All lessons" };
+  const search: PageLink = { href: "search.html", title: "Search" };
+  // "lesson 04" in the text links to the lesson whose file name starts with 04.
+  const lessonPages = new Map<string, string>();
+  for (const { lesson, page } of described) {
+    const number = /^(\d\d)_/.exec(lesson.name)?.[1];
+    if (number !== undefined && !lessonPages.has(number)) lessonPages.set(number, page);
+  }
+  const documents: SearchDocument[] = [];
   const renderAll = () => {
+    documents.length = 0;
     described.forEach(({ lesson, page, title }, i) => {
       const prev = described[i - 1];
       const next = described[i + 1];
@@ -139,8 +155,18 @@ export async function buildHandouts(
         prev: prev && { href: prev.page, title: prev.title },
         next: next && { href: next.page, title: next.title },
         source: { href: `${lesson.name}.ipynb`, title: `${lesson.name}.ipynb` },
+        search,
+        lessons: lessonPages,
+        // Binder builds the student editions into dist/student/ (binder/postBuild).
+        launch: launchLinks(
+          launch,
+          edition === "student"
+            ? `dist/student/${lesson.name}.ipynb`
+            : `notebooks/${lesson.name}.ipynb`,
+        ),
       });
       output.set(page, html);
+      documents.push(...searchDocuments(page, title, html, documents.length));
       // The downloadable notebook matches the page: a student page never links to the solutions.
       output.set(
         `${lesson.name}.ipynb`,
@@ -160,16 +186,27 @@ export async function buildHandouts(
     renderIndex({
       courseTitle,
       edition,
-      lessons: described.map(({ page, title, summary }) => ({ href: page, title, summary })),
+      lessons: described.map(({ page, title, summary, summaryHtml }) => ({
+        href: page,
+        title,
+        summary,
+        summaryHtml,
+      })),
+      search,
     }),
+  );
+  output.set(
+    "search.html",
+    await renderSearchPage({ courseTitle, edition, documents, index }, loaded.cache),
   );
   return {
     files: output,
-    lessons: described.map(({ lesson, page, title, summary }) => ({
+    lessons: described.map(({ lesson, page, title, summary, summaryHtml }) => ({
       file: lesson.file,
       page,
       title,
       summary,
+      summaryHtml,
     })),
   };
 }
@@ -205,6 +242,12 @@ export interface LessonOptions {
   prev?: PageLink;
   next?: PageLink;
   source?: PageLink;
+  /** The search page, linked from the header. */
+  search?: PageLink;
+  /** Where the lesson can be opened and run (see launch.ts). */
+  launch?: LaunchLink[];
+  /** The course's lesson pages by number, for "lesson 04"-style links in the text. */
+  lessons?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -224,7 +267,7 @@ export function renderLesson(
   const shown =
     options.edited ?? (edition === "student" ? studentEdition(notebook, file) : notebook);
   const language = notebookLanguage(notebook);
-  const env: PageEnv = { toc: [] };
+  const env: PageEnv = { toc: [], lessons: options.lessons };
   const cells: string[] = [];
   shown.cells.forEach((cell, i) => {
     const location = { index: i + 1, id: cell.id };
@@ -262,6 +305,8 @@ export function renderLesson(
     prev: options.prev,
     next: options.next,
     source: options.source,
+    search: options.search,
+    launch: options.launch,
   });
 }
 

@@ -7,12 +7,14 @@ import type { Edition } from "./edition";
 import { escapeHtml } from "./escape";
 import { type Markdown, plainText } from "./markdown";
 import { joinSource, type Notebook } from "./notebook";
-import { renderPage } from "./page";
+import { type PageLink, renderPage } from "./page";
 
 export interface LessonEntry {
   href: string;
   title: string;
   summary: string;
+  /** The summary as inline HTML; the escaped plain summary when absent. */
+  summaryHtml?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export function describeLesson(
   notebook: Notebook,
   fallbackTitle: string,
   markdown: Markdown,
-): { title: string; summary: string } {
+): { title: string; summary: string; summaryHtml: string } {
   let title: string | undefined;
   for (const cell of notebook.cells) {
     if (cell.cell_type === "code" && title !== undefined) break;
@@ -38,11 +40,15 @@ export function describeLesson(
       if (title === undefined && token.type === "heading_open" && token.tag === "h1") {
         title = plainText(tokens[i + 1]).trim();
       } else if (title !== undefined && token.type === "paragraph_open") {
-        return { title: title || fallbackTitle, summary: plainText(tokens[i + 1]).trim() };
+        return {
+          title: title || fallbackTitle,
+          summary: plainText(tokens[i + 1]).trim(),
+          summaryHtml: markdown.renderInline(tokens[i + 1].content.trim()),
+        };
       }
     }
   }
-  return { title: title || fallbackTitle, summary: "" };
+  return { title: title || fallbackTitle, summary: "", summaryHtml: "" };
 }
 
 /**
@@ -56,13 +62,15 @@ export function renderIndex(options: {
   courseTitle: string;
   edition: Edition;
   lessons: LessonEntry[];
+  /** The search page, linked from the header. */
+  search?: PageLink;
 }): string {
   const { courseTitle, edition, lessons } = options;
   const items = lessons
     .map(
       (lesson) =>
         `<li><a href="${escapeHtml(lesson.href)}">${escapeHtml(lesson.title)}</a>${
-          lesson.summary ? `<p>${escapeHtml(lesson.summary)}</p>` : ""
+          lesson.summary ? `<p>${lesson.summaryHtml ?? escapeHtml(lesson.summary)}</p>` : ""
         }</li>`,
     )
     .join("\n");
@@ -75,5 +83,5 @@ export function renderIndex(options: {
 <ol class="lessons">
 ${items}
 </ol>`;
-  return renderPage({ title: courseTitle, courseTitle, body, edition });
+  return renderPage({ title: courseTitle, courseTitle, body, edition, search: options.search });
 }

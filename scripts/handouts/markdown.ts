@@ -3,7 +3,7 @@
  * highlighted at build time, links between lessons pointed at their handouts, attachments inlined,
  * and raw HTML sanitized.
  */
-import MarkdownIt, { type RendererRule, type Token } from "markdown-it";
+import MarkdownIt, { type RendererRule, type StateCore, type Token } from "markdown-it";
 import anchor from "markdown-it-anchor";
 
 import { escapeHtml, escapeText } from "./escape";
@@ -25,6 +25,11 @@ export interface TocEntry {
  */
 export interface PageEnv {
   toc: TocEntry[];
+  /**
+   * The course's lessons by number ("04" -> "04_client_side.html"): "lesson 04" in the text
+   * becomes a link to that page.
+   */
+  lessons?: ReadonlyMap<string, string>;
   /** markdown-it-anchor keeps the slugs it has handed out here. */
   markdownItAnchor?: unknown;
 }
@@ -44,6 +49,8 @@ export interface Markdown {
   render(source: string, env: PageEnv, options?: RenderOptions): string;
   /** The parsed tokens of a markdown text (used to read a lesson's title and summary). */
   parse(source: string): Token[];
+  /** One line of markdown as inline HTML (no paragraph), escaped as everywhere else. */
+  renderInline(source: string): string;
 }
 
 /** Anchors that read well in a URL: "Step 1: bind" becomes "step-1-bind". */
@@ -82,8 +89,15 @@ export function createMarkdown(options: {
       placement: "after",
       ariaHidden: true,
       class: "anchor",
+      // Hidden from assistive technology, so out of the keyboard's way too.
+      renderAttrs: () => ({ tabindex: "-1" }),
     }),
   });
+  md.core.ruler.push("lesson_links", lessonReferences);
+  const inline = new MarkdownIt({ html: false, linkify: true });
+  // A wide table scrolls inside its own box instead of widening the page.
+  md.renderer.rules.table_open = () => '<div class="table">\n<table>\n';
+  md.renderer.rules.table_close = () => "</table>\n</div>\n";
 
   md.renderer.rules.fence = (tokens, index) => {
     const token = tokens[index];
@@ -123,9 +137,12 @@ export function createMarkdown(options: {
 
   return {
     parse: (source) => md.parse(source, {}),
+    // Without raw HTML (shown as text), so nothing here needs the sanitizer.
+    renderInline: (source) => inline.renderInline(source),
     render(source, env, renderOptions = {}) {
       const renderEnv = {
         ...env,
+        lessons: env.lessons,
         attachments: renderOptions.attachments,
         folder: renderOptions.folder,
       };
@@ -146,6 +163,74 @@ export function createMarkdown(options: {
       }
     },
   };
+}
+
+/**
+ * "lesson 04", "Lesson 08's", "lessons 03 and 06" in prose become links to those lessons' pages
+ * (never inside a link, code or a heading: a heading's anchor is its own link).
+ */
+function lessonReferences(state: StateCore): void {
+  const lessons = (state.env as Partial<PageEnv> | undefined)?.lessons;
+  if (!lessons || lessons.size === 0) return;
+  let inHeading = false;
+  for (const block of state.tokens) {
+    if (block.type === "heading_open") inHeading = true;
+    if (block.type === "heading_close") inHeading = false;
+    if (block.type !== "inline" || inHeading || !block.children) continue;
+    const children: Token[] = [];
+    let linkDepth = 0;
+    for (const token of block.children) {
+      if (token.type === "link_open") linkDepth++;
+      if (token.type === "link_close") linkDepth--;
+      if (token.type !== "text" || linkDepth > 0 || !/\blessons?\s+\d\d\b/i.test(token.content)) {
+        children.push(token);
+        continue;
+      }
+      children.push(...linkLessonNumbers(state, token.content, lessons));
+    }
+    block.children = children;
+  }
+}
+
+function linkLessonNumbers(
+  state: StateCore,
+  text: string,
+  lessons: ReadonlyMap<string, string>,
+): Token[] {
+  const out: Token[] = [];
+  const textToken = (content: string) => {
+    if (content === "") return;
+    const token = new state.Token("text", "", 0);
+    token.content = content;
+    out.push(token);
+  };
+  // "lesson 04", and the numbers that follow it in a list: "lessons 03, 05 and 06".
+  const phrase = /\b(lessons?\s+)(\d\d(?:(?:,\s*|\s+and\s+|\s+or\s+)\d\d)*)\b/gi;
+  let last = 0;
+  for (const match of text.matchAll(phrase)) {
+    const start = match.index ?? 0;
+    textToken(text.slice(last, start) + match[1]);
+    let at = 0;
+    for (const number of match[2].matchAll(/\d\d/g)) {
+      const offset = number.index ?? 0;
+      textToken(match[2].slice(at, offset));
+      const page = lessons.get(number[0]);
+      if (page === undefined) {
+        textToken(number[0]);
+      } else {
+        const open = new state.Token("link_open", "a", 1);
+        open.attrSet("href", page);
+        out.push(open);
+        textToken(number[0]);
+        out.push(new state.Token("link_close", "a", -1));
+      }
+      at = offset + 2;
+    }
+    textToken(match[2].slice(at));
+    last = start + match[0].length;
+  }
+  textToken(text.slice(last));
+  return out;
 }
 
 const defaultRule: RendererRule = (tokens, index, options, _env, self) =>

@@ -133,9 +133,11 @@ function renderMime(
     return `<p class="output note">(a ${escapeHtml(mime)} output of ${text.length} characters: too large for a handout)</p>`;
   }
   if (isEmbeddableImage(mime)) {
-    const uri = tryRender(() => imageDataUri(mime, text, context.sanitizer));
+    const svg = mime === "image/svg+xml";
+    const uri = tryRender(() => imageDataUri(mime, text, context.sanitizer, { singleQuoted: svg }));
     if (uri === undefined) return undefined;
-    return `<div class="output image"><img src="${uri}" alt="${escapeHtml(imageAlt(metadata, mime))}"${imageSize(metadata, mime)}></div>`;
+    const alt = imageAlt(metadata, mime) ?? (svg ? svgTitle(text) : undefined) ?? "output image";
+    return `<div class="output image${svg ? " svg" : ""}"><img src=${svg ? `'${uri}'` : `"${uri}"`} alt="${escapeHtml(alt)}"${imageSize(metadata, mime)}></div>`;
   }
   switch (mime) {
     case "text/html": {
@@ -175,11 +177,41 @@ function stringifyJson(value: unknown): string | undefined {
   }
 }
 
-function imageAlt(metadata: Record<string, unknown>, mime: string): string {
+function imageAlt(metadata: Record<string, unknown>, mime: string): string | undefined {
   const own = metadata[mime];
   const alt =
     typeof own === "object" && own !== null ? (own as Record<string, unknown>).alt : undefined;
-  return typeof alt === "string" ? alt.slice(0, 500) : "output image";
+  return typeof alt === "string" ? alt.slice(0, 500) : undefined;
+}
+
+/**
+ * The text of an SVG's own `<title>` (the first one, the document's: the course's diagrams say
+ * there what they show), entities decoded, as the picture's alt text.
+ *
+ * @example
+ * svgTitle('<svg><title>Three clients &amp; one server</title></svg>'); // "Three clients & one server"
+ */
+export function svgTitle(svg: string): string | undefined {
+  const match = /<svg\b[^>]*>\s*(?:<!--[\s\S]*?-->\s*)*<title\b[^>]*>([^<]{1,500})<\/title>/i.exec(
+    svg,
+  );
+  if (!match) return undefined;
+  const text = match[1]
+    .replace(/&(lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi, (entity, name: string) => {
+      const named: Record<string, string> = { lt: "<", gt: ">", quot: '"', apos: "'" };
+      if (named[name.toLowerCase()]) return named[name.toLowerCase()];
+      const code =
+        name[1] === "x" || name[1] === "X"
+          ? Number.parseInt(name.slice(2), 16)
+          : Number(name.slice(1));
+      return Number.isFinite(code) && code > 0 && code < 0x110000
+        ? String.fromCodePoint(code)
+        : entity;
+    })
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
+  return text === "" ? undefined : text;
 }
 
 /** Width and height from the output's metadata, as Jupyter applies them; numbers only. */

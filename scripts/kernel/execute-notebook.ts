@@ -24,6 +24,7 @@ import {
   writeNotebook,
 } from "./notebook";
 import { outputProblems } from "./output-check";
+import { withPictures } from "./pictures";
 
 /** Options for {@link executeNotebook}. */
 export interface ExecuteNotebookOptions {
@@ -177,7 +178,8 @@ async function runCells(
     run.cellsRun++;
     requestCells.set(result.requestId, index);
     const outputs = toOutputs(result.outputs);
-    cell.outputs = outputs;
+    // Stored outputs get a PNG beside each SVG (pictures.ts): an untrusted notebook shows it.
+    cell.outputs = await withPictures(outputs);
 
     if (result.status === "timeout") {
       const limit = (options.timeout ?? 60_000) / 1000;

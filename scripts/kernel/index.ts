@@ -32,6 +32,7 @@ export {
   type RunOutcome,
 } from "./execute-notebook";
 export {
+  defaultKernelArgv,
   type ExecuteOptions,
   type ExecuteResult,
   type Kernel,

@@ -7,12 +7,20 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Dealer, Subscriber } from "zeromq";
-import { projectRoot } from "../jupyter/kernelspec";
+import { kernelArgv, projectRoot } from "../jupyter/kernelspec";
 import { freePorts, writeConnectionFile } from "./connection";
 import { createMessage, type Message, parse, serialize } from "./messaging";
 
 /** The kernel Jupyter would start for a notebook whose kernelspec is "tslab". */
 export const tslabCommand = path.join(projectRoot, "node_modules", ".bin", "tslab");
+
+/**
+ * The command line of the kernels {@link startKernel} starts when no `command` is given: the
+ * kernelspec's ({@link kernelArgv}), or tslab's own with SOCKETS_COURSE_PLAIN_TSLAB=1.
+ */
+export function defaultKernelArgv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return kernelArgv({ plain: env.SOCKETS_COURSE_PLAIN_TSLAB === "1" });
+}
 
 /** Options for {@link startKernel}. */
 export interface KernelOptions {
@@ -26,8 +34,13 @@ export interface KernelOptions {
    * takes about 2 s of CPU, far longer when several kernels start at once on two cores.
    */
   startTimeout?: number;
-  /** The kernel program. Default: this project's node_modules/.bin/tslab. */
+  /**
+   * The kernel program, run as `command kernel --config-path FILE`. Default: the kernelspec's
+   * command line, {@link defaultKernelArgv}.
+   */
   command?: string;
+  /** The kernel's whole command line, `{connection_file}` where the connection file goes. */
+  argv?: readonly string[];
   /**
    * How the kernel's five loopback ports are chosen; default {@link freePorts}, the operating
    * system's free ones. Tests pass a port that is taken, to see the start retried.
@@ -167,9 +180,12 @@ async function startOnce(
   );
   const { info: conn } = connection;
   const session = randomUUID();
+  const argv = options.command
+    ? [options.command, "kernel", "--config-path", "{connection_file}"]
+    : (options.argv ?? defaultKernelArgv());
   const child = spawn(
-    options.command ?? tslabCommand,
-    ["kernel", "--config-path", connection.path],
+    argv[0],
+    argv.slice(1).map((arg) => (arg === "{connection_file}" ? connection.path : arg)),
     {
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe"],

@@ -15,6 +15,7 @@ import { executeNotebooks, type NotebookRun } from "../../scripts/kernel/execute
 import { TIME_SCALE_VARIABLE } from "../../src/exercise";
 import { beforeDeadline } from "../support/deadline";
 import { createClassProgress } from "./class-progress";
+import { sampleClassResources } from "./class-resources";
 
 const students = Number(process.env.CLASSROOM_STUDENTS ?? 8);
 /** Per cell: generous, since N kernels share two cores. A hung cell still ends the test. */
@@ -63,6 +64,7 @@ describe(`the course run by ${students} students at once`, () => {
     const copies = Array.from({ length: students }, (_, student) => studentCopy(scratch, student));
 
     const progress = createClassProgress(students, course);
+    const resources = sampleClassResources();
     const started = performance.now();
     // Each student works through the course in order; all students at the same time.
     const everyone: Promise<NotebookRun[][]> = Promise.all(
@@ -90,6 +92,7 @@ describe(`the course run by ${students} students at once`, () => {
       );
     });
     const wallS = ((performance.now() - started) / 1000).toFixed(1);
+    const used = resources.stop();
 
     const runs = results.flat();
     const slowestStartS = Math.max(...runs.map((run) => run.kernelStartMs ?? 0)) / 1000;
@@ -97,6 +100,10 @@ describe(`the course run by ${students} students at once`, () => {
     const restarted = runs.filter((run) => (run.kernelStartAttempts ?? 1) > 1).length;
     console.log(
       `classroom: ${runs.length} notebook runs in ${wallS} s; slowest kernel start ${slowestStartS.toFixed(1)} s; kernels started again after a port was taken: ${restarted}\n${progress.lessonTable()}`,
+    );
+    // For the README's "Sizing the hub": memory and CPU per student, as the sizing guides ask.
+    console.log(
+      `classroom: resources: ${used.cpuSeconds.toFixed(0)} core-seconds in all (${(used.cpuSeconds / runs.length).toFixed(1)} per lesson run, ${(used.cpuSeconds / students).toFixed(1)} per student); kernels at once at most ${used.peakKernels}, holding at most ${used.peakTotalMb.toFixed(0)} MB together, the largest ${used.peakKernelMb.toFixed(0)} MB`,
     );
     const failures = runs
       .filter((run) => run.failure)

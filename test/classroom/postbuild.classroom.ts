@@ -24,7 +24,7 @@ import path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { projectRoot } from "../../scripts/jupyter/kernelspec";
+import { kernelArgv, projectRoot } from "../../scripts/jupyter/kernelspec";
 
 const jupyter = ["/usr/bin/jupyter", "/usr/local/bin/jupyter"].find((f) => existsSync(f));
 const canRun = jupyter !== undefined && process.platform !== "win32";
@@ -125,12 +125,18 @@ describe.skipIf(!canRun)("binder/postBuild", () => {
         "utf8",
       ),
     );
-    expect(spec.argv.slice(1)).toEqual([
-      path.join(repo, "node_modules", "tslab", "bin", "tslab"),
-      "kernel",
-      "--config-path",
-      "{connection_file}",
-    ]);
+    // The one command line every kernel of the course runs (scripts/jupyter/kernelspec.ts).
+    expect(spec.argv).toEqual(kernelArgv({ root: repo, node: spec.argv[0] }));
+    // The image is built with the kernel's caches, so no student's first kernel makes them.
+    const caches = readdirSync(path.join(repo, "node_modules", ".cache", "tslab-kernel"));
+    expect(
+      caches.some((name) => /^helper-\w+\.json$/.test(name)),
+      caches.join(", "),
+    ).toBe(true);
+    expect(
+      caches.some((name) => name.endsWith(".v8")),
+      caches.join(", "),
+    ).toBe(true);
     expect(spec.display_name).toBe("TypeScript");
     const listed = JSON.parse(
       execFileSync(jupyter as string, ["kernelspec", "list", "--json"], { encoding: "utf8", env }),

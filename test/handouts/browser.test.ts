@@ -2,11 +2,18 @@
  * The handouts in a real browser: Debian's Chromium driven by playwright-core (never a downloaded
  * browser). The real course is built (or, while notebooks/ is empty, the fixture course), every
  * page is opened from file://, and the test checks: no console error, no request leaving the page,
- * links that resolve, a print view without navigation. The hostile fixture must open no dialog.
+ * links that resolve, a print view without navigation; at 1280 and 390 px no element wider than
+ * its container and every output's and code line's full text visible; every text colour at
+ * 4.5:1 or more against its background in both themes; diagram alt texts from their titles; the
+ * theme button's choice kept; search finding a word of a lesson's body and linking to it; two
+ * lessons printed to PDF with no page under a third full but a lesson's last (Poppler's pdftoppm
+ * measures the pages). The hostile fixture must open no dialog.
  *
- * Screenshots (light, dark, print) are saved to test-results/handouts/ for a reviewer to look at.
+ * Screenshots (light, dark, 390 px, 1280 px, print, and the PDFs) are saved to
+ * test-results/handouts/ (gitignored) for a reviewer to look at.
  */
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -23,6 +30,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 const results = path.join(root, "test-results", "handouts");
 const fixtures = path.join(root, "test/fixtures/handouts");
 const hasChromium = existsSync(chromiumPath);
+const pdftoppmPath = "/usr/bin/pdftoppm";
 
 // Decided before the tests are declared, so their names say what they open.
 const courseFiles = await courseNotebooks(root).catch(() => undefined);
@@ -78,8 +86,142 @@ async function visit(
   return { page, visit: record };
 }
 
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(results, `${name}.png`), fullPage: true });
+async function screenshot(page: Page, name: string, fullPage = true) {
+  await page.screenshot({ path: path.join(results, `${name}.png`), fullPage });
+}
+
+/**
+ * Elements that stick out of the page's content: wider than the nearest box that scrolls or clips
+ * them (or than <main> itself), and boxes whose text is cut off (a <pre> scrolling sideways).
+ */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const describe = (e: Element) =>
+      `${e.localName}${e.id ? `#${e.id}` : ""}${e.className && typeof e.className === "string" ? `.${e.className.trim().split(/\s+/).join(".")}` : ""}`;
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+      found.push(
+        `the page scrolls sideways: ${document.documentElement.scrollWidth} px in ${window.innerWidth}`,
+      );
+    }
+    const main = document.querySelector("main");
+    if (!main) return found;
+    for (const element of main.querySelectorAll("*")) {
+      // Inside a <pre>, spaces at a wrap point hang past the line's end (CSS Text: pre-wrap) and
+      // widen the inline box, not the text: a <pre> is measured below by what it hides instead.
+      if (element.parentElement?.closest("pre")) continue;
+      let box = element.parentElement;
+      while (box && box !== main && getComputedStyle(box).overflowX === "visible")
+        box = box.parentElement;
+      if (!box) continue;
+      const right = element.getBoundingClientRect().right;
+      if (box === main && right > main.getBoundingClientRect().right + 1) {
+        found.push(
+          `${describe(element)} is ${Math.round(right - main.getBoundingClientRect().right)} px wider than the content`,
+        );
+      }
+    }
+    for (const pre of main.querySelectorAll("pre")) {
+      if (pre.scrollWidth > pre.clientWidth + 1) {
+        found.push(
+          `${describe(pre)} hides ${pre.scrollWidth - pre.clientWidth} px of its text: ${pre.textContent?.slice(0, 60)}`,
+        );
+      }
+    }
+    return found;
+  });
+}
+
+/**
+ * Every piece of text whose colour is below 4.5:1 (WCAG AA) on the background behind it: the
+ * first opaque background of the element or an ancestor (the page's, at the top).
+ */
+async function lowContrast(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgb = (value: string) => {
+      const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/.exec(value);
+      return m
+        ? {
+            c: [Number(m[1]), Number(m[2]), Number(m[3])],
+            a: m[4] === undefined ? 1 : Number(m[4]),
+          }
+        : undefined;
+    };
+    const luminance = (c: number[]) => {
+      const [r, g, b] = c.map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const background = (element: Element | null): number[] => {
+      for (let e = element; e; e = e.parentElement) {
+        const colour = rgb(getComputedStyle(e).backgroundColor);
+        if (colour && colour.a > 0.5) return colour.c;
+      }
+      return [255, 255, 255];
+    };
+    const found = new Map<string, string>();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const element = node.parentElement;
+      if (!element || !node.textContent?.trim()) continue;
+      const style = getComputedStyle(element);
+      const rect = element.getBoundingClientRect();
+      if (
+        style.visibility === "hidden" ||
+        style.display === "none" ||
+        rect.width === 0 ||
+        Number(style.opacity) === 0
+      )
+        continue;
+      if (element.closest(".skip")) continue; // shown only when focused, on the page's background
+      const fg = rgb(style.color);
+      if (!fg) continue;
+      const bg = background(element);
+      const [hi, lo] = [luminance(fg.c), luminance(bg)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < 4.5) {
+        found.set(
+          `${style.color} on rgb(${bg.join(", ")})`,
+          `${ratio.toFixed(2)}:1, e.g. "${node.textContent.trim().slice(0, 40)}" in <${element.localName} class="${element.className}">`,
+        );
+      }
+    }
+    return [...found].map(([colours, what]) => `${colours}: ${what}`);
+  });
+}
+
+/** How full each page of a PDF is: the lowest ink on it, as a share of the printable height. */
+function pageFullness(pdf: string): number[] {
+  const prefix = pdf.replace(/\.pdf$/, "");
+  execFileSync(pdftoppmPath, ["-r", "24", "-gray", pdf, prefix]);
+  const folder = path.dirname(pdf);
+  const base = path.basename(prefix);
+  return readdirSync(folder)
+    .filter((name) => name.startsWith(`${base}-`) && name.endsWith(".pgm"))
+    .sort((a, b) => Number(/-(\d+)\.pgm$/.exec(a)?.[1]) - Number(/-(\d+)\.pgm$/.exec(b)?.[1]))
+    .map((name) => {
+      const bytes = readFileSync(path.join(folder, name));
+      rmSync(path.join(folder, name));
+      // P5 (binary graymap): "P5\n<width> <height>\n<max>\n" then one byte a pixel.
+      const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(bytes.subarray(0, 40).toString("latin1"));
+      if (!header) throw new Error(`${name} is not a PGM file`);
+      const [width, height] = [Number(header[1]), Number(header[2])];
+      const pixels = bytes.subarray(header[0].length);
+      let last = 0;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          if (pixels[y * width + x] < 200) {
+            last = y;
+            break;
+          }
+        }
+      }
+      // A4 is 297 mm high and the print stylesheet's margins are 16 mm.
+      const margin = (16 / 297) * height;
+      return Math.max(0, (last - margin) / (height - 2 * margin));
+    });
 }
 
 describe.skipIf(!hasChromium)(
@@ -233,6 +375,183 @@ describe.skipIf(!hasChromium)(
       await noScript.close();
     });
 
+    test.each([1280, 390])(
+      "at %i px wide no element is wider than its container and every output and code line shows its full text",
+      async (width) => {
+        const problems: string[] = [];
+        for (const name of pages()) {
+          // The width from the start, as on a phone: the page's script reads it once it loads.
+          const { page } = await visit(pathToFileURL(path.join(site, name)).href, (opened) =>
+            opened.setViewportSize({ width, height: 900 }),
+          );
+          for (const problem of await overflowing(page)) problems.push(`${name}: ${problem}`);
+          await screenshot(page, `${path.basename(name, ".html")}-${width}`, false);
+          await page.close();
+        }
+        expect(problems).toEqual([]);
+      },
+      180_000,
+    );
+
+    test("every text colour is at least 4.5:1 against its background, in the light and the dark theme", async () => {
+      const problems: string[] = [];
+      for (const scheme of ["light", "dark"] as const) {
+        for (const name of pages()) {
+          const { page } = await visit(pathToFileURL(path.join(site, name)).href);
+          await page.emulateMedia({ colorScheme: scheme });
+          for (const problem of await lowContrast(page))
+            problems.push(`${scheme}, ${name}: ${problem}`);
+          await page.close();
+        }
+      }
+      expect([...new Set(problems)]).toEqual([]);
+    }, 180_000);
+
+    test("a diagram's alt text is its SVG's title, and its button opens it alone, full size", async () => {
+      let diagrams = 0;
+      for (const name of pages()) {
+        const { page } = await visit(pathToFileURL(path.join(site, name)).href);
+        const found = await page.$$eval(".output.svg img", (images) =>
+          images.map((img) => {
+            const src = (img as HTMLImageElement).getAttribute("src") ?? "";
+            const svg = new DOMParser().parseFromString(
+              decodeURIComponent(src.slice(src.indexOf(",") + 1)),
+              "image/svg+xml",
+            );
+            return {
+              alt: (img as HTMLImageElement).alt,
+              title: svg.querySelector("svg > title")?.textContent ?? "",
+            };
+          }),
+        );
+        for (const { alt, title } of found) {
+          expect(title, name).not.toBe("");
+          expect(alt, name).toBe(title.replace(/\s+/g, " ").trim());
+        }
+        diagrams += found.length;
+        if (found.length > 0) {
+          // Its button opens the picture alone, at full size, in a page of its own.
+          const [alone] = await Promise.all([
+            page.waitForEvent("popup"),
+            page.locator("button.full").first().click(),
+          ]);
+          await alone.waitForLoadState();
+          expect(alone.url()).toMatch(/^blob:/);
+          expect(await alone.evaluate(() => document.documentElement.localName)).toBe("svg");
+          await alone.close();
+          await page.locator(".output.svg").first().scrollIntoViewIfNeeded();
+          await screenshot(page, `${path.basename(name, ".html")}-diagram-light`, false);
+          await page.emulateMedia({ colorScheme: "dark" });
+          await screenshot(page, `${path.basename(name, ".html")}-diagram-dark`, false);
+        }
+        await page.close();
+      }
+      if (course.files === courseFiles) expect(diagrams).toBeGreaterThan(0);
+    }, 120_000);
+
+    test("the theme button switches light and dark and the page remembers the choice", async () => {
+      const url = pathToFileURL(path.join(site, pages()[1])).href;
+      const { page } = await visit(url);
+      await page.emulateMedia({ colorScheme: "light" });
+      const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(await background()).toBe("rgb(255, 255, 255)");
+      await page.getByRole("button", { name: "Switch to the dark theme" }).click();
+      expect(await background()).toBe("rgb(13, 17, 23)");
+      await page.goto(pathToFileURL(path.join(site, "index.html")).href);
+      expect(await background()).toBe("rgb(13, 17, 23)");
+      await screenshot(page, "index-dark-chosen", false);
+      await page.getByRole("button", { name: "Switch to the light theme" }).click();
+      await page.reload();
+      expect(await background()).toBe("rgb(255, 255, 255)");
+      await page.close();
+    });
+
+    test("search finds a word from a lesson's body and links to the section that holds it", async () => {
+      const lesson = pages()[pages().length > 2 ? 2 : 1];
+      const { page: source } = await visit(pathToFileURL(path.join(site, lesson)).href);
+      // The longest word of a paragraph in the lesson's second section: body text, not a title.
+      const word = await source.evaluate(() => {
+        const paragraphs = [...document.querySelectorAll("main .markdown p")];
+        const text = (paragraphs[Math.min(3, paragraphs.length - 1)]?.textContent ?? "").split(
+          /[^A-Za-z]+/,
+        );
+        return text.sort((a, b) => b.length - a.length)[0];
+      });
+      await source.close();
+      expect(word.length).toBeGreaterThan(5);
+      const { page, visit: seen } = await visit(
+        `${pathToFileURL(path.join(site, "search.html")).href}?q=${encodeURIComponent(word)}`,
+      );
+      const links = page.locator("#results a");
+      await links.first().waitFor();
+      const hrefs = await links.evaluateAll((all) => all.map((a) => a.getAttribute("href") ?? ""));
+      expect(
+        hrefs.some((href) => href.startsWith(`${lesson}#`) || href === lesson),
+        hrefs.join(" "),
+      ).toBe(true);
+      await screenshot(page, "search-light", false);
+      await links
+        .filter({ has: page.locator(`xpath=self::*[starts-with(@href, "${lesson}")]`) })
+        .first()
+        .click();
+      await page.waitForURL((url) => url.pathname.endsWith(lesson));
+      const target = decodeURIComponent(new URL(page.url()).hash.slice(1));
+      const sectionText = await page.evaluate((id) => {
+        const heading = id ? document.getElementById(id) : document.querySelector("main h1");
+        let text = "";
+        for (
+          let e = heading?.nextElementSibling ?? heading?.parentElement?.nextElementSibling;
+          e;
+          e = e.nextElementSibling
+        )
+          text += e.textContent;
+        // Sections run on across cells: the text from the heading to the end of the page holds the word.
+        for (
+          let cell = heading?.closest(".cell")?.nextElementSibling;
+          cell;
+          cell = cell.nextElementSibling
+        )
+          text += cell.textContent;
+        return text;
+      }, target);
+      expect(sectionText.toLowerCase()).toContain(word.toLowerCase());
+      expect(seen.consoleErrors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    test.skipIf(!existsSync(pdftoppmPath))(
+      "two lessons printed to A4 have no page under a third full, but each lesson's last",
+      async () => {
+        // The two longest lessons: most pages, most chances of a page left mostly empty.
+        const lessons = pages()
+          .slice(1)
+          .map((name) => ({ name, size: readFileSync(path.join(site, name)).length }))
+          .sort((a, b) => b.size - a.size)
+          .slice(0, 2)
+          .map(({ name }) => name);
+        const report: string[] = [];
+        for (const name of lessons) {
+          const { page } = await visit(pathToFileURL(path.join(site, name)).href);
+          const pdf = path.join(results, `${path.basename(name, ".html")}.pdf`);
+          await page.pdf({ path: pdf, format: "A4", preferCSSPageSize: true });
+          await page.close();
+          const fullness = pageFullness(pdf);
+          const empty = fullness
+            .slice(0, -1)
+            .map((share, i) => ({ page: i + 1, share }))
+            .filter(({ share }) => share < 1 / 3);
+          for (const { page: number, share } of empty) {
+            report.push(
+              `${name}: page ${number} of ${fullness.length} is ${Math.round(share * 100)} % full`,
+            );
+          }
+          expect(fullness.length, name).toBeGreaterThan(1);
+        }
+        expect(report).toEqual([]);
+      },
+      180_000,
+    );
+
     test("the hostile notebook's page opens no dialog, loads nothing and logs no error", async () => {
       for (const name of ["hostile.html", "02_outputs.html"]) {
         const { page, visit: seen } = await visit(pathToFileURL(path.join(hostileSite, name)).href);
@@ -242,7 +561,7 @@ describe.skipIf(!hasChromium)(
         await page.waitForTimeout(300);
         expect(seen.dialogs, name).toEqual([]);
         expect(seen.consoleErrors, name).toEqual([]);
-        expect(await page.evaluate(() => document.querySelectorAll("script").length), name).toBe(1);
+        expect(await page.evaluate(() => document.querySelectorAll("script").length), name).toBe(2);
         await screenshot(page, `${path.basename(name, ".html")}-light`);
         await page.emulateMedia({ colorScheme: "dark" });
         await screenshot(page, `${path.basename(name, ".html")}-dark`);

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { editions } from "../../scripts/handouts/edition";
 import { buildHandouts, createRenderer, type Renderer } from "../../scripts/handouts/export";
 import { joinSource, parseNotebook } from "../../scripts/handouts/notebook";
-import { copyScript } from "../../scripts/handouts/page";
+import { pageScriptFor, themeScript } from "../../scripts/handouts/page";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/handouts");
 const course = ["01_basics", "02_outputs", "03_exercises"].map((name) =>
@@ -35,6 +35,7 @@ describe.each(editions)("the %s edition of the fixture course", (edition) => {
       "03_exercises.html",
       "03_exercises.ipynb",
       "index.html",
+      "search.html",
     ]);
     for (const [name, content] of files) {
       if (!name.endsWith(".html")) continue;
@@ -82,7 +83,9 @@ describe("a hostile notebook", () => {
     const { files } = await buildHandouts({ files: [hostile], edition: "instructor" }, renderer);
     const { document } = new JSDOM(files.get("hostile.html") as string).window;
     const scripts = [...document.querySelectorAll("script")].map((script) => script.textContent);
-    expect(scripts).toEqual([copyScript]);
+    const toc = document.querySelector("details.toc") !== null;
+    const diagram = document.querySelector(".output.svg") !== null;
+    expect(scripts).toEqual([themeScript, pageScriptFor({ toc, diagram })]);
     const problems: string[] = [];
     for (const element of document.querySelectorAll("*")) {
       const tag = element.localName;

@@ -26,14 +26,15 @@ const notebook = (...sources: [type: "markdown" | "code", source: string][]): No
 });
 
 describe("describeLesson", () => {
-  test("reads the title from the first H1 and the summary from the paragraph after it, as plain text", () => {
+  test("reads the title from the first H1 and the summary from the paragraph after it, as plain text and as inline HTML with its code", () => {
     const lesson = notebook([
       "markdown",
-      "# 03. The `server` side\n\nBind, **listen** and accept, one step at a time.\n\nMore.",
+      "# 03. The `server` side\n\nBind, **listen** and `accept`, one step at a time.\n\nMore.",
     ]);
     expect(describeLesson(lesson, "03_server", markdown)).toEqual({
       title: "03. The server side",
       summary: "Bind, listen and accept, one step at a time.",
+      summaryHtml: "Bind, <strong>listen</strong> and <code>accept</code>, one step at a time.",
     });
   });
 
@@ -46,6 +47,7 @@ describe("describeLesson", () => {
     expect(describeLesson(notebook(["code", "1"]), "05_data", markdown)).toEqual({
       title: "05_data",
       summary: "",
+      summaryHtml: "",
     });
   });
 });
@@ -65,5 +67,23 @@ describe("renderIndex", () => {
     );
     expect(html).toContain("Student edition: exercise solutions are left out");
     expect(html).toContain("<title>Sockets course</title>");
+  });
+
+  test("shows a summary's inline code as code, and has no empty header or footer", () => {
+    const html = renderIndex({
+      courseTitle: "Sockets course",
+      edition: "instructor",
+      lessons: [
+        {
+          href: "02_socket.html",
+          title: "02. Sockets",
+          summary: "Call socket(AF_INET).",
+          summaryHtml: "Call <code>socket(AF_INET)</code>.",
+        },
+      ],
+    });
+    expect(html).toContain("<p>Call <code>socket(AF_INET)</code>.</p>");
+    expect(html).not.toContain("<footer");
+    expect(html).not.toMatch(/<header[^>]*>\s*<\/header>/);
   });
 });

@@ -24,19 +24,45 @@ beforeAll(async () => {
 const freshEnv = (): PageEnv => ({ toc: [] });
 
 describe("markdown.render", () => {
-  test("gives headings anchors and collects levels 2 and 3 for the contents", () => {
+  test("gives headings anchors (out of the keyboard's way, as they are hidden from screen readers) and collects levels 2 and 3 for the contents", () => {
     const env = freshEnv();
     const html = markdown.render(
       "# 03. Title\n\n## Step 1: bind\n\n### Details\n\n#### Deeper",
       env,
     );
     expect(html).toContain(
-      '<h2 id="step-1-bind">Step 1: bind <a class="anchor" href="#step-1-bind" aria-hidden="true">#</a></h2>',
+      '<h2 id="step-1-bind">Step 1: bind <a class="anchor" href="#step-1-bind" aria-hidden="true" tabindex="-1">#</a></h2>',
     );
     expect(env.toc).toEqual([
       { level: 2, slug: "step-1-bind", title: "Step 1: bind" },
       { level: 3, slug: "details", title: "Details" },
     ]);
+  });
+
+  test('links "lesson 04" and the numbers of "lessons 03 and 06" to those lessons\' pages, but not in headings, links or code', () => {
+    const env = {
+      ...freshEnv(),
+      lessons: new Map([
+        ["03", "03_server.html"],
+        ["04", "04_client.html"],
+        ["06", "06_closing.html"],
+      ]),
+    };
+    const html = markdown.render(
+      "As lesson 04 showed, and lessons 03 and 06 (not lesson 99).\n\n## Lesson 04\n\n`lesson 04` and [lesson 03](x.html)",
+      env,
+    );
+    expect(html).toContain(
+      'As lesson <a href="04_client.html">04</a> showed, and lessons <a href="03_server.html">03</a> and <a href="06_closing.html">06</a> (not lesson 99).',
+    );
+    expect(html).toContain('<h2 id="lesson-04">Lesson 04 <a');
+    expect(html).toContain('<code>lesson 04</code> and <a href="x.html">lesson 03</a>');
+  });
+
+  test("puts a table in a box of its own that scrolls sideways on a narrow screen", () => {
+    expect(markdown.render("| a | b |\n| - | - |\n| 1 | 2 |", freshEnv())).toMatch(
+      /^<div class="table">\n<table>\n[\s\S]*<\/table>\n<\/div>\n$/,
+    );
   });
 
   test("keeps anchors unique across the cells of one page", () => {

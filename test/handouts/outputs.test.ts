@@ -63,7 +63,7 @@ describe("renderOutputs", () => {
     expect(html).toBe('<div class="output html"><table></table></div>');
   });
 
-  test("picks SVG over PNG and shows it as a sanitized data: image", () => {
+  test("picks SVG over PNG and shows it as a sanitized data: image, alt text from its title", () => {
     const html = renderOutputs(
       [
         display({
@@ -74,17 +74,26 @@ describe("renderOutputs", () => {
       context,
     );
     expect(html).toBe(
-      '<div class="output image"><img src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22><rect/></svg>" alt="output image"></div>',
+      `<div class="output image svg"><img src='data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>' alt="output image"></div>`,
     );
+    const titled = renderOutputs(
+      [
+        display({
+          "image/svg+xml": "<svg><title>Three clients &amp; one server</title><rect/></svg>",
+        }),
+      ],
+      context,
+    );
+    expect(titled).toContain('alt="Three clients &amp; one server"');
   });
 
-  test("encodes an SVG's quotes, so its text cannot leave the src attribute", () => {
+  test("encodes an SVG's single quotes, so its text cannot leave the single-quoted src attribute", () => {
     const html = renderOutputs(
       [display({ "image/svg+xml": '<svg><text>" onerror="alert(1)\' &amp; #</text></svg>' })],
       context,
     );
     expect(html).toBe(
-      '<div class="output image"><img src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22><text>%22 onerror=%22alert(1)%27 %26amp; %23</text></svg>" alt="output image"></div>',
+      `<div class="output image svg"><img src='data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg"><text>" onerror="alert(1)%27 %26amp; %23</text></svg>' alt="output image"></div>`,
     );
   });
 

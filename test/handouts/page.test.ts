@@ -2,7 +2,12 @@ import { createHash } from "node:crypto";
 
 import { describe, expect, test } from "vitest";
 
-import { contentSecurityPolicy, copyScript, renderPage } from "../../scripts/handouts/page";
+import {
+  contentSecurityPolicy,
+  pageScriptFor,
+  renderPage,
+  themeScript,
+} from "../../scripts/handouts/page";
 
 const lesson = () =>
   renderPage({
@@ -21,37 +26,57 @@ const lesson = () =>
   });
 
 describe("renderPage", () => {
-  test("allows exactly the page's own script, by its hash, and nothing from the network", () => {
-    const hash = createHash("sha256").update(copyScript).digest("base64");
-    expect(contentSecurityPolicy).toBe(
-      `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'`,
-    );
+  test("allows exactly the page's own two scripts, by their hashes, and nothing from the network", () => {
+    const hash = (code: string) => createHash("sha256").update(code).digest("base64");
+    const script = pageScriptFor({ toc: true });
+    const policy = `default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; script-src 'sha256-${hash(themeScript)}' 'sha256-${hash(script)}'; base-uri 'none'; form-action 'none'`;
+    expect(contentSecurityPolicy).toContain("script-src 'sha256-");
     const html = lesson();
-    expect(html).toContain(
-      `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy}">`,
-    );
-    expect(html).toContain(`<script>${copyScript}</script>`);
-    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${policy}">`);
+    expect(html).toContain(`<head>\n<meta charset="utf-8">`);
+    expect(html).toContain(`<script>${themeScript}</script>\n<style>`);
+    expect(html).toContain(`<script>${script}</script>`);
+    expect(html.match(/<script/g)).toHaveLength(2);
   });
 
   test("links the index, the previous and the next lesson, above and below the lesson", () => {
     const html = lesson();
     const pager =
       '<nav class="pager" aria-label="Lessons"><a rel="index" href="index.html">All lessons</a><a rel="prev" href="02_socket.html">← 02. Creating a socket</a><a rel="next" href="04_client.html">04. The client side →</a></nav>';
-    expect(html).toContain(`<header class="site">${pager}</header>`);
+    expect(html).toContain(
+      `<header class="site"><a class="skip" href="#content">Skip to the content</a>${pager}<div class="tools"></div></header>`,
+    );
     expect(html).toContain(`<footer class="foot">${pager}</footer>`);
   });
 
-  test("lists the contents and escapes their titles", () => {
+  test("lists the contents, folded until the script opens them on a wide screen, and escapes their titles", () => {
+    expect(lesson()).toContain('<details class="toc"><summary>Contents</summary>');
     expect(lesson()).toContain(
       '<ol>\n<li class="l2"><a href="#step-1-bind">Step 1: bind</a></li>\n<li class="l3"><a href="#details">Details &lt;b&gt;</a></li>\n</ol>',
     );
   });
 
-  test("names the edition and links the notebook the page was made from", () => {
+  test("names the edition, links the notebook the page was made from and says what it needs", () => {
     expect(lesson()).toContain(
-      '<p class="source">Student edition · notebook: <a href="03_server.ipynb" download>03_server.ipynb</a></p>',
+      '<p class="source">Student edition · notebook: <a href="03_server.ipynb" download>03_server.ipynb</a> (it needs the course folder: it imports <code>./src/index</code>)</p>',
     );
+  });
+
+  test("links where the lesson runs only when given, and the search page", () => {
+    const html = renderPage({
+      title: "T",
+      courseTitle: "C",
+      body: "",
+      edition: "student",
+      source: { href: "t.ipynb", title: "t.ipynb" },
+      launch: [{ href: "https://mybinder.org/v2/gh/o/r/main", title: "Open in Binder" }],
+      search: { href: "search.html", title: "Search" },
+    });
+    expect(html).toContain(
+      ' · <a href="https://mybinder.org/v2/gh/o/r/main">Open in Binder</a></p>',
+    );
+    expect(html).toContain('<div class="tools"><a href="search.html">Search</a></div>');
+    expect(lesson()).not.toContain("Binder");
   });
 
   test("escapes the title", () => {
@@ -64,16 +89,24 @@ describe("renderPage", () => {
     expect(html).toContain("<title>&lt;/title&gt;&lt;script&gt; · C</title>");
   });
 
-  test("has a print stylesheet that hides navigation and wraps code", () => {
+  test("wraps code and outputs, indenting each wrapped part of a line, on screen and in print", () => {
     const html = lesson();
-    expect(html).toMatch(
-      /@media print\{\n\.site,\.foot,\.toc,\.copy,\.anchor\{display:none!important\}/,
+    expect(html).toContain(
+      "white-space:pre-wrap;overflow-wrap:anywhere;text-indent:4ch hanging each-line",
     );
-    expect(html).toContain("pre{white-space:pre-wrap;overflow-wrap:anywhere;overflow:visible}");
-    expect(html).toContain(".cell,pre,img,tr{break-inside:avoid}");
   });
 
-  test("follows the reader's dark setting on screen only", () => {
-    expect(lesson()).toContain("@media screen and (prefers-color-scheme:dark)");
+  test("has a print stylesheet that is light, hides navigation, keeps headings with what follows and lets long cells break", () => {
+    const html = lesson();
+    expect(html).toMatch(
+      /@media print\{\n:root,:root\[data-theme\]\{color-scheme:light\}\n\.site,\.foot,\.toc,\.copy,\.anchor,\.skip\{display:none!important\}/,
+    );
+    expect(html).toContain("h1,h2,h3,h4{break-after:avoid}");
+    expect(html).not.toContain(".cell,pre,img,tr{break-inside:avoid}");
+  });
+
+  test("follows the reader's theme choice, else the system setting, with each colour given once for both", () => {
+    expect(lesson()).toContain("--bg:light-dark(#fff,#0d1117)");
+    expect(lesson()).toContain(":root[data-theme=dark]{color-scheme:dark}");
   });
 });

@@ -119,7 +119,7 @@ describe.skipIf(!jupyter)("npm start's Jupyter server", () => {
     ).toBeDefined();
     expect(tslab.spec.language).toBe("typescript");
     expect(tslab.spec.argv).toContain(
-      path.join(projectRoot, "node_modules", "tslab", "bin", "tslab"),
+      path.join(projectRoot, "scripts", "tslab-kernel", "start.mjs"),
     );
   });
 

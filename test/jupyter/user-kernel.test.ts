@@ -5,7 +5,7 @@ import path from "node:path";
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { projectRoot } from "../../scripts/jupyter/kernelspec";
+import { kernelNodeFlags, projectRoot } from "../../scripts/jupyter/kernelspec";
 import {
   ForeignKernelError,
   installKernel,
@@ -49,13 +49,14 @@ describe("installKernel and uninstallKernel", () => {
     return JSON.parse(readFileSync(path.join(dir, "kernel.json"), "utf8"));
   }
 
-  it("installs a kernel named sockets-course-tslab that runs this project's tslab with this node", () => {
+  it("installs a kernel named sockets-course-tslab that runs this project's tslab through its launcher with this node", () => {
     const dir = installKernel({ env });
     expect(dir).toBe(path.join(dataDir, "kernels", userKernelName));
     const spec = readSpec(dir);
     expect(spec.argv).toEqual([
       process.execPath,
-      path.join(projectRoot, "node_modules", "tslab", "bin", "tslab"),
+      ...kernelNodeFlags,
+      path.join(projectRoot, "scripts", "tslab-kernel", "start.mjs"),
       "kernel",
       "--config-path",
       "{connection_file}",

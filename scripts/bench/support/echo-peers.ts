@@ -13,13 +13,15 @@ import { socket } from "../../../src/socket";
 import type { StreamSocket } from "../../../src/stream-socket";
 import { elapsedMs, PYTHON } from "./report";
 
-/** The echo servers compared. */
-export type ServerKind = "raw" | "helper" | "python";
+/** The echo servers compared (loop: a student's recv/send loop on the helper, after lesson 07). */
+export type ServerKind = "raw" | "helper" | "loop" | "python";
 
 /** A running echo server process. */
 export interface ServerProcess {
   kind: ServerKind;
   port: number;
+  /** The server's process id (its CPU time is in /proc/PID/stat). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startServer(kind: ServerKind): Promise<ServerProcess> {
   return {
     kind,
     port,
+    pid: child.pid,
     stop: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       if (child.exitCode === null) {

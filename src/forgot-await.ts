@@ -1,0 +1,50 @@
+/**
+ * The lecture's Python blocks in `sock.accept()`; here it returns a Promise, and the classic
+ * slip is to leave out `await`: `const [connection, address] = server.accept()`. TypeScript
+ * would only say that a Promise "must have a '[Symbol.iterator]()' method" (tslab prints no
+ * more), so the Promises of accept and recvfrom are given one: unpacking them without `await`
+ * stops at once with a message that names the cause, and the unpacked names get a type that
+ * says it in any later type error ("Property 'recv' does not exist on type 'accept() returns a
+ * Promise: did you forget await?'").
+ */
+import { misuse } from "./misuse";
+
+/**
+ * What an unpacked Promise's parts are typed as: a sentence naming the slip.
+ *
+ * @example
+ * const hint: ForgotAwait<"accept"> = "accept() returns a Promise: did you forget await?";
+ */
+export type ForgotAwait<Call extends string> = `${Call}() returns a Promise: did you forget await?`;
+
+/**
+ * A Promise of a pair that says "did you forget await?" when it is unpacked instead of awaited.
+ * `await` it as any Promise.
+ *
+ * @example
+ * const [connection, clientAddress] = await server.accept(); // right
+ * const [c, a] = server.accept(); // throws: accept() returns a Promise: did you forget `await`? ...
+ */
+export interface PairPromise<T, Call extends string> extends Promise<T> {
+  /** Throws: a Promise is awaited, not unpacked. */
+  [Symbol.iterator](): Iterator<ForgotAwait<Call>>;
+}
+
+/**
+ * Internal: gives `promise` the iterator that explains the missing `await`.
+ *
+ * @example
+ * return pairPromise(this.acceptNow(options), "accept", "const [connection, clientAddress] = await server.accept()");
+ */
+export function pairPromise<T, Call extends string>(
+  promise: Promise<T>,
+  call: Call,
+  example: string,
+): PairPromise<T, Call> {
+  Object.defineProperty(promise, Symbol.iterator, {
+    value: () => {
+      throw misuse.forgotAwait(call, example);
+    },
+  });
+  return promise as PairPromise<T, Call>;
+}
