@@ -104,6 +104,13 @@ function unreached(
       ? { status: stop.status, message: stop.reason }
       : { status: "error", message: "not run" };
   }
+  // The student's own cell never finished: that, not what followed from it, is the verdict.
+  if (solution?.status === "timeout" && run.status !== "ok") {
+    return {
+      status: "timeout",
+      message: `your code (cell ${solution.id}) did not finish: ${solution.problem}`,
+    };
+  }
   const yours =
     solution && solution.status !== "ok" && solution.problem
       ? `; your code (cell ${solution.id}) failed first: ${oneLine(solution.problem)}`
