@@ -151,8 +151,9 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
       entry.run = await runIn(entry.grading.cells, entry.notebook as Notebook, lesson.name);
       done++;
       const rows = rowsOf(entry);
+      // Wall time per notebook so far: `jobs` at a time is already in it.
       const perRun = (performance.now() - runsStarted) / done;
-      const left = Math.ceil(((todo.length - done) * perRun) / options.jobs / 1000);
+      const left = Math.ceil(((todo.length - done) * perRun) / 1000);
       options.log(
         `grade: ${done}/${todo.length} ${entry.student} ${lesson.name}: ${sum(rows.map((r) => r.points))} of ${sum(rows.map((r) => r.max_points))} points (${seconds(entry.run.totalMs)})${done < todo.length ? `, about ${left < 90 ? `${left} s` : `${Math.round(left / 60)} min`} left` : ""}`,
       );
