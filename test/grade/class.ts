@@ -56,7 +56,7 @@ export async function writeClass(root: string): Promise<string[]> {
     // A mix: exercise 1 right, shout in lower case; a server on every interface.
     "cy/01_add.ipynb": await submission("01_add", {
       "f01-ex1": add,
-      "f01-ex2": "function shout(text: string): string {\n  return `${text.toLowerCase()}!`;\n}",
+      "f01-ex2": shout.replace("toUpperCase", "toLowerCase"),
     }),
     "cy/02_server.ipynb": await submission("02_server", {
       "f02-ex1": openServer.replace('["127.0.0.1", 0]', '["", 0]'),
