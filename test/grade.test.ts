@@ -168,6 +168,10 @@ describe("the command line", () => {
       program.child.kill("SIGINT");
       expect(await program.exited).toBe(130);
       expect(program.stderr()).toMatch(/interrupted; nothing written/);
+      // The kernels were sent SIGKILL as the grader exited: give the system a moment to end them.
+      for (let i = 0; i < 100 && (await processesIn(work)).length > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       expect(await processesIn(work)).toEqual([]);
       expect(existsSync(path.join(work, `run-${pid}`))).toBe(false);
       expect(

@@ -62,8 +62,11 @@ export type KernelLaunch = Omit<Parameters<typeof startKernel>[0], "cwd">;
 
 /** tslab answers "abort" for 200 ms after a failed cell (jupyter.js, execQueue.reset(200)). */
 const abortWindowMs = 250;
-/** How long an interrupted kernel gets to answer again before it is given up. */
-const interruptGraceMs = 10_000;
+/**
+ * How long an interrupted kernel gets to answer again before it is given up: half a cell's time,
+ * at least 10 s (a loaded machine needs seconds for the interrupt and the reply).
+ */
+const interruptGraceMs = (limits: RunLimits) => Math.max(10_000, limits.cellMs / 2);
 
 /**
  * Runs `cells` (code cells only, in order) in a fresh kernel in `cwd` and returns each one's
@@ -135,7 +138,7 @@ export async function runForGrading(
         }
         kernel.interrupt();
         try {
-          await kernel.settle(interruptGraceMs);
+          await kernel.settle(interruptGraceMs(limits));
         } catch {
           run.stop = {
             status: "timeout",

@@ -256,6 +256,9 @@ async function startOnce(
   let iopubSeen = false;
   const iopubWaiters = new Set<() => void>();
 
+  // A receive pending when shutdown closes the socket can reject (ENOTSOCK, seen under a flood
+  // of output): the loop is over then, and nothing is waiting for it.
+  const closed = () => undefined;
   void (async () => {
     for await (const frames of shell) {
       const message = tryParse(frames, conn.key);
@@ -264,7 +267,7 @@ async function startOnce(
       entry.reply = message;
       entry.wake();
     }
-  })();
+  })().catch(closed);
   void (async () => {
     for await (const frames of iopub) {
       const message = tryParse(frames, conn.key);
@@ -297,7 +300,7 @@ async function startOnce(
         }
       }
     }
-  })();
+  })().catch(closed);
 
   /** Sends a request, waits for its reply and then its idle status; says which wait ran out, if any. */
   async function request(
@@ -311,7 +314,14 @@ async function startOnce(
     const entry: Pending = { outputs: [], bytes: 0, dropped: 0, idle: false, wake: () => wake() };
     pending.set(id, entry);
     try {
-      await shell.send(serialize(message, conn.key));
+      try {
+        await shell.send(serialize(message, conn.key));
+      } catch (error) {
+        throw (
+          exitError ??
+          new KernelError(`could not send to the tslab kernel: ${(error as Error).message}`)
+        );
+      }
       const reached = await waitFor(() => entry.reply !== undefined, deadlines.reply, false);
       if (!reached) return { id, entry, timedOut: "reply" };
       // Silence, not total time: a long output still arriving is not a lost one.
