@@ -17,7 +17,7 @@ import { mkdir, readdir, realpath, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createRenderer } from "../handouts/export";
 import { type Notebook, NotebookError, readNotebook } from "../handouts/notebook";
-import { writeDirectory } from "../handouts/write";
+import { checkReplaceable, writeDirectory } from "../handouts/write";
 import { projectRoot } from "../jupyter/kernelspec";
 import { serializeNotebook } from "../kernel/notebook";
 import { type GradeRow, gradesCsv, sum, summaryCsv } from "./csv";
@@ -90,6 +90,8 @@ const workRoot = path.join(projectRoot, "dist", ".grade-work");
 export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
   const started = performance.now();
   const submissions = await findSubmissions(options.submissions);
+  // Refuse an --out that is not ours now, not after grading the whole class.
+  await checkReplaceable(options.out);
   const lessons = await courseLessons(options.course);
   const entries: Entry[] = [];
   for (const submission of submissions) {
