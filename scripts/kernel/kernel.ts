@@ -252,6 +252,8 @@ async function startOnce(
   const finished = new Set<string>();
   const strays: StrayMessage[] = [];
   const maxBytes = options.maxOutputBytes ?? Number.POSITIVE_INFINITY;
+  // Measuring costs a JSON.stringify per message: only when there is a limit to keep.
+  const limited = Number.isFinite(maxBytes);
   let strayBytes = 0;
   let iopubSeen = false;
   const iopubWaiters = new Set<() => void>();
@@ -283,7 +285,7 @@ async function startOnce(
             entry.wake();
           }
         } else if (message.header.msg_type !== "execute_input") {
-          const size = contentBytes(message);
+          const size = limited ? contentBytes(message) : 0;
           if (entry.bytes + size <= maxBytes) {
             entry.bytes += size;
             entry.outputs.push(message);
@@ -293,7 +295,7 @@ async function startOnce(
           entry.wake();
         }
       } else if (finished.has(parentId) && message.header.msg_type !== "status") {
-        const size = contentBytes(message);
+        const size = limited ? contentBytes(message) : 0;
         if (strayBytes + size <= maxBytes) {
           strayBytes += size;
           strays.push({ parentId, message });
