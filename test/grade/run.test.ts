@@ -2,7 +2,7 @@
  * One graded run in the real tslab kernel, started as the grader starts it (sandbox.ts): what the
  * code inside can reach on the network, and the notebook's time limit. One kernel for both.
  */
-import { mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -22,6 +22,8 @@ describe.skipIf(!isolation.isolated)(`a graded run (${isolation.note})`, () => {
     outside = createServer((connection) => connection.end("you reached the outside\n"));
     await new Promise<void>((resolve) => outside.listen(0, "127.0.0.1", resolve));
     const { port } = outside.address() as { port: number };
+    // Inside the project (the kernel compiles ./src from its folder); dist/ is absent in a fresh clone.
+    await mkdir(path.join(root, "dist"), { recursive: true });
     dir = await mkdtemp(path.join(root, "dist", ".grade-test-"));
     await symlink(path.join(root, "src"), path.join(dir, "src"));
     const cells = [
@@ -64,7 +66,7 @@ await server.close();`,
 
   afterAll(async () => {
     await new Promise((resolve) => outside.close(resolve));
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const stdout = (id: string) =>
