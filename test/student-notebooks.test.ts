@@ -70,6 +70,17 @@ describe("npm run student-notebooks", () => {
     expect(joinSource(solution.source)).toContain("// YOUR CODE HERE");
   });
 
+  test("leaves the hidden checks out of the notebooks students get", async () => {
+    const out = path.join(work, "hidden");
+    const lesson = path.join(root, "test/fixtures/grade/course/01_add.ipynb");
+    const result = await studentNotebooks("--out", out, lesson);
+    expect(result.code).toBe(0);
+    const written = await readFile(path.join(out, "01_add.ipynb"), "utf8");
+    expect(written).not.toContain("f01-ex1-hidden");
+    expect(written).not.toContain("add works for negative numbers");
+    expect(written).toContain("f01-ex1-check");
+  });
+
   test("fails with the file and cell named, and leaves the previous output untouched", async () => {
     const out = path.join(work, "failing");
     const good = path.join(fixtures, "course", "03_exercises.ipynb");

@@ -110,6 +110,24 @@ describe.each(
     if (problem) throw new Error(`${notebook} ${cellId}: ${problem}\n${describeRun(reference)}`);
   });
 
+  test.each(cellIds)(
+    "the check of %s says that an exercise not started is not done yet",
+    (cellId) => {
+      const placeholder = ran().placeholders.get(cellId);
+      if (placeholder === undefined) return; // an unknown cell id: reported by the test above
+      const problem =
+        placeholder.solution.status !== "ok"
+          ? "the student edition's solution cell failed"
+          : !placeholder.failLines.some((line) => line.includes("not done yet"))
+            ? 'no FAIL line says "not done yet"'
+            : placeholder.failLines.some((line) => line.includes("did not run"))
+              ? 'a FAIL line says the cell "did not run", which it did'
+              : undefined;
+      if (problem)
+        throw new Error(`${notebook} ${cellId}: ${problem}\n${describeRun(placeholder)}`);
+    },
+  );
+
   test.each(notebookFixtures.map((f) => [`${f.cellId}/${f.mistake}`, f] as const))(
     "the check fails the wrong solution %s",
     (_, fixture) => {

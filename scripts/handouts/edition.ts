@@ -46,6 +46,14 @@ export function isCheckCell(cell: Cell): boolean {
   return cell.cell_type === "code" && hasTag(cell, "check");
 }
 
+/**
+ * Whether a cell is a hidden check (tagged "hidden-check"): run only by the grader
+ * (`npm run grade`), left out of every student edition, as nbgrader's hidden tests are.
+ */
+export function isHiddenCheckCell(cell: Cell): boolean {
+  return hasTag(cell, "hidden-check");
+}
+
 function hasTag(cell: Cell, tag: string): boolean {
   return Array.isArray(cell.metadata.tags) && cell.metadata.tags.includes(tag);
 }
@@ -112,7 +120,12 @@ export function stripSolution(source: string, where: { file: string; cell: CellL
  * await writeFile("dist/student/07_echo.ipynb", serializeNotebook(student));
  */
 export function studentEdition(notebook: Notebook, file: string): Notebook {
-  const cells = notebook.cells.map((cell, i): Cell => {
+  const cells = notebook.cells.flatMap((cell, i): Cell[] =>
+    isHiddenCheckCell(cell) ? [] : [studentCell(cell, i)],
+  );
+  return { ...notebook, cells };
+
+  function studentCell(cell: Cell, i: number): Cell {
     if (cell.cell_type !== "code") return cell;
     const where = { file, cell: { index: i + 1, id: cell.id } };
     const source = joinSource(cell.source);
@@ -131,8 +144,7 @@ export function studentEdition(notebook: Notebook, file: string): Notebook {
       return cleared({ ...cell, source: sameShape(stripSolution(source, where), cell.source) });
     }
     return isCheckCell(cell) ? cleared(cell) : cell;
-  });
-  return { ...notebook, cells };
+  }
 }
 
 function cleared(cell: CodeCell): CodeCell {

@@ -19,7 +19,13 @@ import {
   memoryCache,
   type RenderCache,
 } from "./cache";
-import { type Edition, isSolutionCell, serializeNotebook, studentEdition } from "./edition";
+import {
+  type Edition,
+  isHiddenCheckCell,
+  isSolutionCell,
+  serializeNotebook,
+  studentEdition,
+} from "./edition";
 import { escapeHtml } from "./escape";
 import { describeLesson, renderIndex } from "./index-page";
 import { type LaunchConfig, launchLinks } from "./launch";
@@ -269,10 +275,15 @@ export function renderLesson(
   const language = notebookLanguage(notebook);
   const env: PageEnv = { toc: [], lessons: options.lessons };
   const cells: string[] = [];
+  // The student edition leaves hidden checks out: line the remaining cells up with their originals.
+  const originals =
+    shown.cells.length === notebook.cells.length
+      ? notebook.cells
+      : notebook.cells.filter((cell) => !isHiddenCheckCell(cell));
   shown.cells.forEach((cell, i) => {
     const location = { index: i + 1, id: cell.id };
     try {
-      const solution = isSolutionCell(notebook.cells[i]);
+      const solution = isSolutionCell(originals[i]);
       const html = renderCell(renderer, cell, {
         env,
         language,

@@ -11,11 +11,22 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+/**
+ * How the kernel's five sockets are reached: "tcp" on loopback ports (what Jupyter does), or
+ * "ipc", Unix domain sockets in the connection file's private folder. ipc reaches a kernel that
+ * runs in a network namespace of its own (the grader's sandbox), where the 127.0.0.1 of the
+ * kernel is not ours; a socket file in the file system is the same on both sides.
+ */
+export type Transport = "tcp" | "ipc";
+
 /** The contents of a Jupyter connection file, as the kernel reads it. */
 export interface ConnectionInfo {
-  transport: "tcp";
-  /** Always loopback: the kernel runs code, it must never listen beyond this machine. */
-  ip: "127.0.0.1";
+  transport: Transport;
+  /**
+   * tcp: always loopback, the kernel runs code and must never listen beyond this machine.
+   * ipc: the path prefix of the socket files (the port numbers 1 to 5 tell them apart).
+   */
+  ip: string;
   shell_port: number;
   iopub_port: number;
   stdin_port: number;
@@ -73,8 +84,21 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /**
+ * The ZeroMQ address of one of the kernel's sockets, written as tslab binds it:
+ * `${transport}://${ip}:${port}` for ipc too (Jupyter's own clients write `ipc://ip-port`; this
+ * runner only drives tslab).
+ *
+ * @example
+ * endpoint({ transport: "tcp", ip: "127.0.0.1" }, 40551); // "tcp://127.0.0.1:40551"
+ */
+export function endpoint(info: Pick<ConnectionInfo, "transport" | "ip">, port: number): string {
+  return `${info.transport}://${info.ip}:${port}`;
+}
+
+/**
  * Makes connection info with five free loopback ports (or `ports`, in the order shell, iopub,
- * stdin, control, heartbeat) and a fresh random key.
+ * stdin, control, heartbeat) and a fresh random key. For ipc, `ipcPath` is the socket files'
+ * path prefix and the ports are 1 to 5.
  *
  * @example
  * const info = await createConnectionInfo();
@@ -83,11 +107,13 @@ export async function freePorts(count: number): Promise<number[]> {
 export async function createConnectionInfo(
   kernelName = "tslab",
   ports?: readonly number[],
+  ipcPath?: string,
 ): Promise<ConnectionInfo> {
-  const [shell, iopub, stdin, control, hb] = ports ?? (await freePorts(5));
+  const [shell, iopub, stdin, control, hb] =
+    ipcPath !== undefined ? [1, 2, 3, 4, 5] : (ports ?? (await freePorts(5)));
   return {
-    transport: "tcp",
-    ip: "127.0.0.1",
+    transport: ipcPath !== undefined ? "ipc" : "tcp",
+    ip: ipcPath ?? "127.0.0.1",
     shell_port: shell,
     iopub_port: iopub,
     stdin_port: stdin,
@@ -100,7 +126,8 @@ export async function createConnectionInfo(
 }
 
 /**
- * Writes fresh connection info to `kernel-<id>.json` in a new private temporary folder.
+ * Writes fresh connection info to `kernel-<id>.json` in a new private temporary folder (with
+ * `transport` "ipc", the kernel's socket files go into that folder too).
  *
  * The folder is created with mode 0700 by mkdtemp and the file with 0600: the key lets anyone who
  * reads it run code in the kernel.
@@ -113,9 +140,15 @@ export async function createConnectionInfo(
 export async function writeConnectionFile(
   kernelName = "tslab",
   ports?: readonly number[],
+  transport: Transport = "tcp",
 ): Promise<ConnectionFile> {
-  const info = await createConnectionInfo(kernelName, ports);
   const dir = await mkdtemp(path.join(tmpdir(), "sockets-course-kernel-"));
+  // A Unix socket's path has room for about 100 bytes: the short name keeps it well inside.
+  const info = await createConnectionInfo(
+    kernelName,
+    ports,
+    transport === "ipc" ? path.join(dir, "k") : undefined,
+  );
   const file = path.join(dir, `kernel-${randomBytes(4).toString("hex")}.json`);
   await writeFile(file, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
   return {

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Dealer, Subscriber } from "zeromq";
 import { kernelArgv, projectRoot } from "../jupyter/kernelspec";
-import { freePorts, writeConnectionFile } from "./connection";
+import { endpoint, freePorts, type Transport, writeConnectionFile } from "./connection";
 import { createMessage, type Message, parse, serialize } from "./messaging";
 
 /** The kernel Jupyter would start for a notebook whose kernelspec is "tslab". */
@@ -39,8 +39,22 @@ export interface KernelOptions {
    * command line, {@link defaultKernelArgv}.
    */
   command?: string;
-  /** The kernel's whole command line, `{connection_file}` where the connection file goes. */
+  /**
+   * The kernel's whole command line, `{connection_file}` where the connection file goes; e.g. the
+   * kernelspec's behind `unshare` and with a memory limit (the grader). Default
+   * {@link defaultKernelArgv}.
+   */
   argv?: readonly string[];
+  /** Variables added to this process's environment for the kernel. */
+  env?: Readonly<Record<string, string>>;
+  /** How the kernel's sockets are reached (connection.ts); default "tcp" on loopback. */
+  transport?: Transport;
+  /**
+   * The most output, in bytes of message content, kept for one request and for the output of
+   * finished requests together (see {@link Kernel.settle}); the rest is counted in `dropped` and
+   * let go, so that code printing without end cannot fill this process's memory. Default: no limit.
+   */
+  maxOutputBytes?: number;
   /**
    * How the kernel's five loopback ports are chosen; default {@link freePorts}, the operating
    * system's free ones. Tests pass a port that is taken, to see the start retried.
@@ -81,6 +95,8 @@ export interface ExecuteResult {
   idle: boolean;
   /** The execute_request's msg_id: stray messages (see {@link Kernel.settle}) point back to it. */
   requestId: string;
+  /** Output messages let go past `maxOutputBytes` (they arrived, but are not in `outputs`). */
+  dropped: number;
 }
 
 /** A message the kernel published for a request that had already finished (went idle). */
@@ -114,6 +130,11 @@ export interface Kernel {
   /** Runs code as one cell. Rejects with {@link KernelError} if the process dies meanwhile. */
   execute(code: string, options?: ExecuteOptions): Promise<ExecuteResult>;
   /**
+   * Interrupts the running cell as Jupyter's "Interrupt" does (SIGINT to the kernel process):
+   * tslab stops a synchronous loop or rejects the awaited promise, and the cell ends with "error".
+   */
+  interrupt(): void;
+  /**
    * Waits until every message the kernel published so far has arrived (one kernel_info round
    * trip: iopub is ordered, so its idle comes after them), then returns the stray messages:
    * output of requests that were already finished, e.g. a timer that threw after its cell ended.
@@ -135,6 +156,9 @@ export class KernelPortTakenError extends KernelError {
 
 interface Pending {
   outputs: Message[];
+  /** Content bytes of `outputs`, and the messages let go past maxOutputBytes. */
+  bytes: number;
+  dropped: number;
   reply?: Message;
   idle: boolean;
   /** Called on the reply and on idle. */
@@ -174,9 +198,11 @@ async function startOnce(
   started: number,
   attempt: number,
 ): Promise<Kernel> {
+  const transport = options.transport ?? "tcp";
   const connection = await writeConnectionFile(
     "tslab",
-    await (options.choosePorts ?? freePorts)(5),
+    transport === "tcp" ? await (options.choosePorts ?? freePorts)(5) : undefined,
+    transport,
   );
   const { info: conn } = connection;
   const session = randomUUID();
@@ -189,6 +215,7 @@ async function startOnce(
     {
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe"],
+      env: options.env ? { ...process.env, ...options.env } : process.env,
     },
   );
   live.add(child);
@@ -233,15 +260,22 @@ async function startOnce(
   // is the kernel's (and shows as a missing idle), never ours.
   const iopub = new Subscriber({ linger: 0, receiveHighWaterMark: 0 });
   iopub.subscribe();
-  shell.connect(`tcp://${conn.ip}:${conn.shell_port}`);
-  iopub.connect(`tcp://${conn.ip}:${conn.iopub_port}`);
+  shell.connect(endpoint(conn, conn.shell_port));
+  iopub.connect(endpoint(conn, conn.iopub_port));
 
   const pending = new Map<string, Pending>();
   const finished = new Set<string>();
   const strays: StrayMessage[] = [];
+  const maxBytes = options.maxOutputBytes ?? Number.POSITIVE_INFINITY;
+  // Measuring costs a JSON.stringify per message: only when there is a limit to keep.
+  const limited = Number.isFinite(maxBytes);
+  let strayBytes = 0;
   let iopubSeen = false;
   const iopubWaiters = new Set<() => void>();
 
+  // A receive pending when shutdown closes the socket can reject (ENOTSOCK, seen under a flood
+  // of output): the loop is over then, and nothing is waiting for it.
+  const closed = () => undefined;
   void (async () => {
     for await (const frames of shell) {
       const message = tryParse(frames, conn.key);
@@ -250,7 +284,7 @@ async function startOnce(
       entry.reply = message;
       entry.wake();
     }
-  })();
+  })().catch(closed);
   void (async () => {
     for await (const frames of iopub) {
       const message = tryParse(frames, conn.key);
@@ -266,14 +300,24 @@ async function startOnce(
             entry.wake();
           }
         } else if (message.header.msg_type !== "execute_input") {
-          entry.outputs.push(message);
+          const size = limited ? contentBytes(message) : 0;
+          if (entry.bytes + size <= maxBytes) {
+            entry.bytes += size;
+            entry.outputs.push(message);
+          } else {
+            entry.dropped++;
+          }
           entry.wake();
         }
       } else if (finished.has(parentId) && message.header.msg_type !== "status") {
-        strays.push({ parentId, message });
+        const size = limited ? contentBytes(message) : 0;
+        if (strayBytes + size <= maxBytes) {
+          strayBytes += size;
+          strays.push({ parentId, message });
+        }
       }
     }
-  })();
+  })().catch(closed);
 
   /** Sends a request, waits for its reply and then its idle status; says which wait ran out, if any. */
   async function request(
@@ -284,10 +328,17 @@ async function startOnce(
     const message = createMessage(msgType, content, session);
     const id = message.header.msg_id;
     let wake = () => {};
-    const entry: Pending = { outputs: [], idle: false, wake: () => wake() };
+    const entry: Pending = { outputs: [], bytes: 0, dropped: 0, idle: false, wake: () => wake() };
     pending.set(id, entry);
     try {
-      await shell.send(serialize(message, conn.key));
+      try {
+        await shell.send(serialize(message, conn.key));
+      } catch (error) {
+        throw (
+          exitError ??
+          new KernelError(`could not send to the tslab kernel: ${(error as Error).message}`)
+        );
+      }
       const reached = await waitFor(() => entry.reply !== undefined, deadlines.reply, false);
       if (!reached) return { id, entry, timedOut: "reply" };
       // Silence, not total time: a long output still arriving is not a lost one.
@@ -390,7 +441,16 @@ async function startOnce(
           timedOut === "reply"
             ? "timeout"
             : ((entry.reply?.content.status as ExecuteResult["status"] | undefined) ?? "error");
-        return { status, outputs: entry.outputs, idle: entry.idle, requestId: id };
+        return {
+          status,
+          outputs: entry.outputs,
+          idle: entry.idle,
+          requestId: id,
+          dropped: entry.dropped,
+        };
+      },
+      interrupt() {
+        if (!exitError) child.kill("SIGINT");
       },
       async settle(timeout = 5_000) {
         const { timedOut } = await request(
@@ -399,6 +459,7 @@ async function startOnce(
           { reply: timeout, idle: timeout },
         );
         if (timedOut) throw new KernelError(`the tslab kernel did not answer within ${timeout} ms`);
+        strayBytes = 0;
         return strays.splice(0);
       },
       shutdown,
@@ -444,6 +505,11 @@ async function startOnce(
       iopubWaiters.add(seen);
     });
   }
+}
+
+/** About how much memory a message's content holds (its text, mostly). */
+function contentBytes(message: Message): number {
+  return JSON.stringify(message.content).length;
 }
 
 function tryParse(frames: Buffer[], key: string): Message | undefined {

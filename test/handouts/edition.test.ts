@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 
 import {
   isCheckCell,
+  isHiddenCheckCell,
   isSolutionCell,
   serializeNotebook,
   stripSolution,
@@ -123,6 +124,31 @@ describe("studentEdition", () => {
     expect(() => studentEdition(notebook, file)).toThrow(
       /cell 2 \(id "m-ex"\): is tagged "solution" but has no "\/\/ BEGIN SOLUTION"/,
     );
+  });
+
+  test("leaves hidden checks out, and only them", () => {
+    const code = (id: string, tags: string[], source: string): CodeCell => ({
+      cell_type: "code",
+      id,
+      metadata: { tags },
+      source,
+      execution_count: null,
+      outputs: [],
+    });
+    const notebook = {
+      nbformat: 4 as const,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        code("ex1", ["solution"], "// BEGIN SOLUTION\nconst x = 1;\n// END SOLUTION"),
+        code("ex1-check", ["check"], 'await check("x is 1", () => x === 1);'),
+        code("ex1-hidden", ["hidden-check"], 'await check("x is not 2", () => x !== 2);'),
+        code("after", [], "console.log(x);"),
+      ],
+    };
+    const student = studentEdition(notebook, "lesson.ipynb");
+    expect(student.cells.map((cell) => cell.id)).toEqual(["ex1", "ex1-check", "after"]);
+    expect(notebook.cells.filter(isHiddenCheckCell).map((cell) => cell.id)).toEqual(["ex1-hidden"]);
   });
 
   test("tells solution and check cells apart", async () => {

@@ -9,7 +9,12 @@ import { JSDOM } from "jsdom";
 import { beforeAll, describe, expect, test } from "vitest";
 
 import { editions } from "../../scripts/handouts/edition";
-import { buildHandouts, createRenderer, type Renderer } from "../../scripts/handouts/export";
+import {
+  buildHandouts,
+  createRenderer,
+  type Renderer,
+  renderLesson,
+} from "../../scripts/handouts/export";
 import { joinSource, parseNotebook } from "../../scripts/handouts/notebook";
 import { pageScriptFor, themeScript } from "../../scripts/handouts/page";
 
@@ -150,5 +155,38 @@ describe("buildHandouts", () => {
     expect(lessons[0].summary).toBe(
       "A lesson that shows each part of a page: markdown, code and what the code printed.",
     );
+  });
+});
+
+describe("a lesson with a hidden check", () => {
+  test("shows it to the instructor only, and the student page still labels the right exercise cell", () => {
+    const notebook = parseNotebook(
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          ["ex1", ["solution"], "// BEGIN SOLUTION\nconst one = 1;\n// END SOLUTION"],
+          ["ex1-hidden", ["hidden-check"], 'await check("secretly one", () => one === 1);'],
+          ["ex2", ["solution"], "// BEGIN SOLUTION\nconst two = 2;\n// END SOLUTION"],
+        ].map(([id, tags, source]) => ({
+          cell_type: "code",
+          id,
+          metadata: { tags },
+          source,
+          execution_count: null,
+          outputs: [],
+        })),
+      }),
+      "hidden.ipynb",
+    );
+    const page = (edition: "instructor" | "student") =>
+      new JSDOM(renderLesson(renderer, notebook, { file: "hidden.ipynb", edition })).window
+        .document;
+    expect(page("instructor").body.textContent).toContain("secretly one");
+    const student = page("student");
+    expect(student.body.textContent).not.toContain("secretly one");
+    const labelled = [...student.querySelectorAll(".cell.solution")].map((cell) => cell.id);
+    expect(labelled).toEqual(["cell-ex1", "cell-ex2"]);
   });
 });

@@ -10,11 +10,13 @@
  * One kernel per notebook: the notebook's code cells run in order, once. At each solution cell
  * that has fixtures, the reference solution and its check run first (only PASS lines allowed),
  * then for each fixture: the fixture as the solution cell, the check cell, and a clean-up cell
- * (`closeAll()`, so that a server a wrong solution left open cannot break the next one). Last, the
- * reference solution runs again, so the rest of the notebook sees the function it expects.
+ * (`closeAll()`, so that a server a wrong solution left open cannot break the next one); then the
+ * student edition's placeholder (which throws "Exercise not done yet"). Last, the reference
+ * solution runs again, so the rest of the notebook sees the function it expects.
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { stripSolution } from "../../scripts/handouts/edition";
 import { type ExecuteResult, type Kernel, startKernel } from "../../scripts/kernel/kernel";
 import { readNotebook, sourceText } from "../../scripts/kernel/notebook";
 
@@ -59,6 +61,8 @@ export interface NotebookProof {
   references: Map<string, ExerciseRun>;
   /** Each fixture's run, by fixture file. */
   variants: Map<string, ExerciseRun>;
+  /** Each exercise with fixtures, run with the student edition's placeholder ("not done yet"). */
+  placeholders: Map<string, ExerciseRun>;
   /** Fixtures whose cell id is no solution cell of the notebook followed by a check cell. */
   unknownCells: Fixture[];
   /** A cell of the notebook itself that failed, which stops the run. */
@@ -134,6 +138,7 @@ export async function proveNotebook(
     notebook: path.basename(file, ".ipynb"),
     references: new Map(),
     variants: new Map(),
+    placeholders: new Map(),
     unknownCells: [],
     kernelStartMs: 0,
     totalMs: 0,
@@ -164,7 +169,16 @@ export async function proveNotebook(
   const kernel = await startKernel({ cwd: path.dirname(path.resolve(file)) });
   proof.kernelStartMs = kernel.startMs;
   try {
-    const run = (code: string) => runCell(kernel, code, timeout);
+    // The last cells run, for a failure message: the cell that broke the kernel may be an earlier one.
+    const recent: string[] = [];
+    const run = async (code: string) => {
+      const result = await runCell(kernel, code, timeout);
+      recent.push(
+        `--- ${code.split("\n")[0].slice(0, 80)} (${result.status}):\n${result.text.trimEnd().slice(0, 600)}`,
+      );
+      if (recent.length > 4) recent.shift();
+      return result;
+    };
     const setScale = (scale: number) =>
       run(`process.env.SOCKETS_COURSE_TIME_SCALE = ${JSON.stringify(String(scale))};`);
     const skip = new Set<number>();
@@ -194,11 +208,14 @@ export async function proveNotebook(
       await setScale(variantScale);
       for (const fixture of variants)
         proof.variants.set(fixture.file, await tryOut(fixture.source));
+      // What a student who has not started sees: the solution replaced as the student edition does.
+      const placeholder = stripSolution(code, { file, cell: { index: index + 1, id: cell.id } });
+      proof.placeholders.set(cell.id ?? "", await tryOut(placeholder));
       await setScale(outerScale);
       // The rest of the notebook sees the reference solution again.
       const restored = await run(code);
       if (restored.status !== "ok") {
-        proof.failure = `the reference solution ${cell.id} did not run again after its wrong solutions:\n${restored.text}`;
+        proof.failure = `the reference solution ${cell.id} did not run again after its wrong solutions; the last cells run:\n${recent.join("\n")}`;
         return proof;
       }
     }

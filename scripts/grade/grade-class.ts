@@ -1,0 +1,420 @@
+/**
+ * Grading a class: find the submissions, match each notebook to its lesson, learn each lesson's
+ * checks from a reference run, run every submitted notebook in a fresh kernel (`jobs` at a time),
+ * and turn the runs into grades.csv rows, summary.csv and feedback pages, written all at once.
+ *
+ *   gradeClass
+ *   ├── submissions.ts  who submitted what; the notebook to run (checks put back, hidden added)
+ *   ├── lesson.ts       the instructor's lessons: exercises, check cells, points
+ *   ├── run.ts          one notebook in one kernel, with limits (sandbox.ts: how it starts)
+ *   ├── verdicts.ts     a check cell's output -> one verdict per check
+ *   ├── csv.ts          grades.csv, summary.csv
+ *   └── feedback.ts     the feedback pages (the handouts renderer)
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, rmSync } from "node:fs";
+import { mkdir, readdir, realpath, symlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { createRenderer } from "../handouts/export";
+import { type Notebook, NotebookError, readNotebook } from "../handouts/notebook";
+import { checkReplaceable, writeDirectory } from "../handouts/write";
+import { projectRoot } from "../jupyter/kernelspec";
+import { serializeNotebook } from "../kernel/notebook";
+import { type GradeRow, gradesCsv, sum, summaryCsv } from "./csv";
+import { type ExerciseFeedback, feedbackPage, problemPage } from "./feedback";
+import { type Lesson, learnChecks, loadLesson } from "./lesson";
+import { type GradedRun, type KernelLaunch, type RunLimits, runForGrading } from "./run";
+import {
+  compare,
+  findSubmissions,
+  type GradingNotebook,
+  gradingNotebook,
+  lessonByCells,
+  lessonByName,
+  SubmissionArgumentError,
+} from "./submissions";
+import { scoreCheckCell, type Verdict } from "./verdicts";
+
+export interface GradeOptions {
+  /** Folders (one per student) and .ipynb files, as given on the command line. */
+  submissions: string[];
+  /** The instructor's lessons (default notebooks/). */
+  course: string;
+  out: string;
+  jobs: number;
+  limits: RunLimits;
+  /** How kernels start (sandbox.ts) and their environment (the time scale). */
+  launch: KernelLaunch;
+  /** Progress lines. */
+  log: (line: string) => void;
+}
+
+export interface GradeResult {
+  rows: GradeRow[];
+  students: string[];
+  /** The lessons graded (every lesson someone submitted), in order. */
+  notebooks: string[];
+  /** Notebooks that could not be graded in whole or part (invalid, or the kernel did not start). */
+  ungraded: string[];
+  /** Per notebook graded: the run's time in ms. */
+  runs: number;
+}
+
+/** What one student handed in for one lesson (or a notebook that is no lesson). */
+interface Entry {
+  student: string;
+  file: string;
+  lesson?: Lesson;
+  notebook?: Notebook;
+  /** Why nothing in it can be graded. */
+  problem?: string;
+  grading?: GradingNotebook;
+  run?: GradedRun;
+}
+
+/**
+ * Where runs get their temporary copies: inside the project, so that tslab sees the lessons' own
+ * @types, and outside node_modules, where tslab does not compile `./src/index` (it is taken for a
+ * package's file and not found).
+ */
+const workRoot = path.join(projectRoot, "dist", ".grade-work");
+
+/**
+ * Grades every submission and writes `out` (replaced as a whole, only at the end).
+ *
+ * @throws SubmissionArgumentError for a bad command line, LessonError for a lesson that cannot be
+ *   graded, OutputError when `out` cannot be written
+ * @example
+ * const result = await gradeClass({ submissions: ["class/alice"], course: "notebooks", out: "dist/grades", jobs: 2, limits, launch, log: console.error });
+ */
+export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
+  const started = performance.now();
+  const submissions = await findSubmissions(options.submissions);
+  // Refuse an --out that is not ours now, not after grading the whole class.
+  await checkReplaceable(options.out);
+  const lessons = await courseLessons(options.course);
+  const entries: Entry[] = [];
+  for (const submission of submissions) {
+    const mine: Entry[] = [];
+    for (const file of submission.files) {
+      const entry = await match(submission.student, file, lessons);
+      const twin =
+        entry.lesson && mine.find((other) => other.lesson === entry.lesson && !other.problem);
+      if (twin && !entry.problem) {
+        entry.problem = `${path.basename(twin.file)} of this student is ${entry.lesson?.name} too (${path.relative(process.cwd(), twin.file)}): only that one is graded; hand in one copy of each lesson`;
+      }
+      mine.push(entry);
+    }
+    entries.push(...mine);
+  }
+  const graded = lessons.filter((lesson) => entries.some((entry) => entry.lesson === lesson));
+  const work = path.join(workRoot, `run-${process.pid}-${randomBytes(4).toString("hex")}`);
+  await mkdir(work, { recursive: true });
+  const cleanUp = () => rmSync(work, { recursive: true, force: true });
+  process.once("exit", cleanUp);
+  try {
+    const src = await helperLibrary(options.course);
+    let slot = 0;
+    const runIn = async (cells: Notebook["cells"], notebook: Notebook, name: string) => {
+      const folder = path.join(work, String(slot++).padStart(4, "0"));
+      await mkdir(folder);
+      await symlink(src, path.join(folder, "src"));
+      // The temporary copy the kernel runs beside (the submission itself is only read).
+      await writeFile(
+        path.join(folder, `${name}.ipynb`),
+        serializeNotebook({ ...notebook, cells } as never),
+      );
+      const code = cells
+        .filter((cell) => cell.cell_type === "code")
+        .map((cell) => ({
+          id: cell.id,
+          source: Array.isArray(cell.source) ? cell.source.join("") : cell.source,
+        }));
+      return runForGrading(code, { cwd: folder, launch: options.launch, limits: options.limits });
+    };
+
+    options.log(
+      `grade: ${submissions.length} student(s), ${entries.filter((e) => e.lesson && !e.problem).length} notebook(s) of ${graded.length} lesson(s); first a reference run of each lesson, then ${options.jobs} at a time`,
+    );
+    await pool(graded, options.jobs, async (lesson) => {
+      const run = await runIn(lesson.notebook.cells, lesson.notebook, lesson.name);
+      learnChecks(lesson, run);
+      options.log(
+        `grade: reference run of ${lesson.name}: ${lesson.exercises.flatMap((e) => e.checkCells).flatMap((c) => c.checks).length} checks (${seconds(run.totalMs)})`,
+      );
+    });
+
+    const todo = entries.filter((entry) => entry.lesson && entry.notebook && !entry.problem);
+    let done = 0;
+    const runsStarted = performance.now();
+    await pool(todo, options.jobs, async (entry) => {
+      const lesson = entry.lesson as Lesson;
+      entry.grading = gradingNotebook(lesson, entry.notebook as Notebook);
+      entry.run = await runIn(entry.grading.cells, entry.notebook as Notebook, lesson.name);
+      done++;
+      const rows = rowsOf(entry);
+      // Wall time per notebook so far: `jobs` at a time is already in it.
+      const perRun = (performance.now() - runsStarted) / done;
+      const left = Math.ceil(((todo.length - done) * perRun) / 1000);
+      options.log(
+        `grade: ${done}/${todo.length} ${entry.student} ${lesson.name}: ${sum(rows.map((r) => r.points))} of ${sum(rows.map((r) => r.max_points))} points (${seconds(entry.run.totalMs)})${done < todo.length ? `, about ${left < 90 ? `${left} s` : `${Math.round(left / 60)} min`} left` : ""}`,
+      );
+    });
+
+    const rows: GradeRow[] = [];
+    const ungraded: string[] = [];
+    const pages = new Map<string, string>();
+    const renderer = await createRenderer();
+    const students = submissions.map((s) => s.student);
+    for (const student of students) {
+      const mine = entries.filter((entry) => entry.student === student);
+      for (const lesson of graded) {
+        const entry =
+          mine.find((e) => e.lesson === lesson && !e.problem) ??
+          mine.find((e) => e.lesson === lesson);
+        if (!entry) {
+          const notSubmitted = `not submitted: no ${lesson.name}.ipynb in this student's submission`;
+          rows.push(
+            ...lessonRows(student, lesson, () => ({ status: "invalid", message: notSubmitted })),
+          );
+          pages.set(
+            `feedback/${student}/${lesson.name}.html`,
+            problemPage(renderer, {
+              student,
+              notebook: lesson.name,
+              title: lesson.title,
+              problem: notSubmitted,
+            }),
+          );
+          continue;
+        }
+        const these = rowsOf(entry);
+        rows.push(...these);
+        if (entry.problem || entry.run?.startFailure || entry.grading?.invalid.size)
+          ungraded.push(entry.file);
+        pages.set(`feedback/${student}/${lesson.name}.html`, entryPage(renderer, entry));
+      }
+      for (const entry of mine.filter(
+        (e) => !e.lesson || (e.problem && mine.some((o) => o !== e && o.lesson === e.lesson)),
+      )) {
+        // Notebooks of no lesson, and extra copies of a lesson: a row and a page each, no points.
+        const name = path.basename(entry.file).replace(/\.ipynb$/i, "");
+        const problem = entry.problem ?? "not part of this course";
+        rows.push({
+          student,
+          notebook: name,
+          exercise: "",
+          check: "",
+          points: 0,
+          max_points: 0,
+          status: "invalid",
+          message: problem,
+        });
+        ungraded.push(entry.file);
+        if (!entry.lesson)
+          pages.set(
+            `feedback/${student}/${name}.html`,
+            problemPage(renderer, {
+              student,
+              notebook: name,
+              title: path.basename(entry.file),
+              problem,
+            }),
+          );
+      }
+    }
+    const files = new Map<string, string>([
+      ["grades.csv", gradesCsv(rows)],
+      [
+        "summary.csv",
+        summaryCsv(
+          rows,
+          graded.map((l) => l.name),
+          students,
+        ),
+      ],
+      ...pages,
+    ]);
+    await writeDirectory(options.out, files, "npm run grade");
+    options.log(
+      `grade: wrote ${path.relative(process.cwd(), options.out) || "."} in ${seconds(performance.now() - started)}`,
+    );
+    return { rows, students, notebooks: graded.map((l) => l.name), ungraded, runs: todo.length };
+  } finally {
+    cleanUp();
+    process.off("exit", cleanUp);
+  }
+}
+
+/** Every .ipynb of the course folder, loaded; a folder with none is a usage error. */
+async function courseLessons(course: string): Promise<Lesson[]> {
+  let names: string[];
+  try {
+    names = (await readdir(course)).filter((name) => name.endsWith(".ipynb")).sort(compare);
+  } catch {
+    names = [];
+  }
+  if (names.length === 0) {
+    throw new SubmissionArgumentError(`${course}: no lesson notebooks (.ipynb) in it (--course)`);
+  }
+  return Promise.all(names.map((name) => loadLesson(path.join(course, name))));
+}
+
+/** The helper library the lessons import as ./src: the course folder's, else the project's. */
+async function helperLibrary(course: string): Promise<string> {
+  const own = path.join(course, "src");
+  return existsSync(own) ? realpath(own) : path.join(projectRoot, "src");
+}
+
+/** Reads a submitted notebook and finds its lesson; a problem is recorded, never thrown. */
+async function match(student: string, file: string, lessons: Lesson[]): Promise<Entry> {
+  const byName = lessonByName(file, lessons);
+  let notebook: Notebook;
+  try {
+    ({ notebook } = await readNotebook(file));
+  } catch (error) {
+    if (!(error instanceof NotebookError)) throw error;
+    // The path names the student's file: say it as the student knows it.
+    const problem = error.message.replace(`${file}: `, "");
+    return {
+      student,
+      file,
+      lesson: byName,
+      problem: `${path.basename(file)} cannot be read as a notebook: ${problem}`,
+    };
+  }
+  const byCells = lessonByCells(notebook, lessons);
+  const lesson = byName ?? byCells;
+  if (!lesson) {
+    return {
+      student,
+      file,
+      problem: `${path.basename(file)} is not a notebook of this course: its name is none of the lessons' (${lessons.map((l) => `${l.name}.ipynb`).join(", ")}) and it holds none of their exercise cells`,
+    };
+  }
+  const entry: Entry = { student, file, lesson, notebook };
+  if (byName && byCells && byCells !== byName && lessonByCells(notebook, [byName]) === undefined) {
+    entry.problem = `${path.basename(file)} is named as lesson ${byName.name} but holds the exercises of ${byCells.name}: rename it ${byCells.name}.ipynb`;
+  }
+  return entry;
+}
+
+/** The rows of one entry: every check of its lesson (or one row for a notebook of no lesson). */
+function rowsOf(entry: Entry): GradeRow[] {
+  const { student, lesson } = entry;
+  if (!lesson) return [];
+  if (entry.problem)
+    return lessonRows(student, lesson, () => ({
+      status: "invalid",
+      message: entry.problem as string,
+    }));
+  const run = entry.run;
+  const grading = entry.grading;
+  if (!run || !grading) return [];
+  if (run.startFailure) {
+    return lessonRows(student, lesson, () => ({
+      status: "error",
+      message: `not graded: ${run.startFailure}`,
+    }));
+  }
+  return lesson.exercises.flatMap((exercise) =>
+    verdictsOf(entry, exercise.id).map((v) => ({
+      student,
+      notebook: lesson.name,
+      exercise: exercise.id,
+      check: v.check.name,
+      points: v.points,
+      max_points: v.check.points,
+      status: v.status,
+      message: v.message,
+    })),
+  );
+}
+
+function verdictsOf(entry: Entry, exerciseId: string): Array<Verdict & { hidden: boolean }> {
+  const lesson = entry.lesson as Lesson;
+  const exercise = lesson.exercises.find((e) => e.id === exerciseId);
+  if (!exercise) return [];
+  const invalid = entry.grading?.invalid.get(exercise.id);
+  return exercise.checkCells.flatMap((checkCell) => {
+    const verdicts: Verdict[] = invalid
+      ? checkCell.checks.map((check) => ({ check, status: "invalid", points: 0, message: invalid }))
+      : scoreCheckCell(
+          checkCell.checks,
+          entry.run?.cells.get(checkCell.id),
+          entry.run?.stop,
+          entry.run?.cells.get(exercise.id),
+        );
+    return verdicts.map((v) => ({ ...v, hidden: checkCell.hidden }));
+  });
+}
+
+/** A row for every check of a lesson, all with the same outcome. */
+function lessonRows(
+  student: string,
+  lesson: Lesson,
+  outcome: () => Pick<GradeRow, "status" | "message">,
+): GradeRow[] {
+  return lesson.exercises.flatMap((exercise) =>
+    exercise.checkCells.flatMap((checkCell) =>
+      checkCell.checks.map((check) => ({
+        student,
+        notebook: lesson.name,
+        exercise: exercise.id,
+        check: check.name,
+        points: 0,
+        max_points: check.points,
+        ...outcome(),
+      })),
+    ),
+  );
+}
+
+function entryPage(renderer: Awaited<ReturnType<typeof createRenderer>>, entry: Entry): string {
+  const lesson = entry.lesson as Lesson;
+  const exercises: ExerciseFeedback[] = lesson.exercises.map((exercise) => ({
+    title: exercise.title,
+    code: entry.grading?.code.get(exercise.id),
+    verdicts:
+      entry.problem || entry.run?.startFailure
+        ? exercise.checkCells.flatMap((c) =>
+            c.checks.map((check) => ({
+              check,
+              status: entry.problem ? ("invalid" as const) : ("error" as const),
+              points: 0,
+              message: entry.problem ?? `not graded: ${entry.run?.startFailure}`,
+              hidden: c.hidden,
+            })),
+          )
+        : verdictsOf(entry, exercise.id),
+  }));
+  const note =
+    entry.problem ?? entry.run?.stop?.reason.replace(/^not run: /, "The run stopped early: ");
+  return feedbackPage(renderer, { student: entry.student, lesson, exercises, note });
+}
+
+/** Runs `work` on every item, at most `jobs` at once; the first error stops new work and is thrown. */
+async function pool<T>(
+  items: readonly T[],
+  jobs: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (next < items.length && failure === undefined) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+  if (failure !== undefined) throw failure;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
