@@ -65,10 +65,11 @@ export function kernelLauncher(options: {
   memoryMb: number;
   isolated: boolean;
 }): Pick<KernelOptions, "argv" | "transport"> {
+  // Not isolated: startKernel's default transport (ipc wherever there is one).
   // The kernelspec's own command line (the one Jupyter runs), node's heap limit after node.
   const [node, ...rest] = defaultKernelArgv();
   const kernel = [node as string, `--max-old-space-size=${options.memoryMb}`, ...rest];
-  if (!options.isolated) return { argv: kernel, transport: "tcp" };
+  if (!options.isolated) return { argv: kernel };
   return {
     argv: ["unshare", ...namespaceArgs, 'ip link set lo up && exec "$@"', "sh", ...kernel],
     transport: "ipc",

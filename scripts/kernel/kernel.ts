@@ -47,7 +47,11 @@ export interface KernelOptions {
   argv?: readonly string[];
   /** Variables added to this process's environment for the kernel. */
   env?: Readonly<Record<string, string>>;
-  /** How the kernel's sockets are reached (connection.ts); default "tcp" on loopback. */
+  /**
+   * How the kernel's sockets are reached (connection.ts). Default {@link defaultTransport}: "ipc"
+   * (Unix sockets in the connection file's private folder), so that kernels started at once
+   * never meet on a port.
+   */
   transport?: Transport;
   /**
    * The most output, in bytes of message content, kept for one request and for the output of
@@ -56,14 +60,25 @@ export interface KernelOptions {
    */
   maxOutputBytes?: number;
   /**
-   * How the kernel's five loopback ports are chosen; default {@link freePorts}, the operating
-   * system's free ones. Tests pass a port that is taken, to see the start retried.
+   * With transport "tcp": how the kernel's five loopback ports are chosen; default
+   * {@link freePorts}, the operating system's free ones. Tests pass a port that is taken, to see
+   * the start retried.
    */
   choosePorts?: (count: number) => Promise<number[]>;
 }
 
 /**
- * Starts tried before giving up when the kernel finds one of its ports taken. Ports are free when
+ * The transport a kernel is started with when none is asked for: "ipc" wherever ZeroMQ has it
+ * (not on Windows). Over "tcp", ports are free when chosen, but a kernel started at the same time
+ * (or a lesson's port-0 socket in one) can bind one first; the kernel that loses then fails, and
+ * worse, its runner's requests reach the other kernel, which reports "invalid hmac" as an
+ * unhandled rejection in whatever cell it is running (seen once in a CI run of 8 students on
+ * 2 cores, in lesson 13). A socket file in a private folder cannot be taken by anyone else.
+ */
+export const defaultTransport: Transport = process.platform === "win32" ? "tcp" : "ipc";
+
+/**
+ * Over "tcp": starts tried before giving up when the kernel finds one of its ports taken. Ports are free when
  * chosen, but another program can bind one before the kernel does: a lesson asking for port 0 in
  * a kernel beside this one gets its port from the same pool. With a class of kernels starting at
  * once on one machine it happened once in 80 starts.
@@ -198,7 +213,7 @@ async function startOnce(
   started: number,
   attempt: number,
 ): Promise<Kernel> {
-  const transport = options.transport ?? "tcp";
+  const transport = options.transport ?? defaultTransport;
   const connection = await writeConnectionFile(
     "tslab",
     transport === "tcp" ? await (options.choosePorts ?? freePorts)(5) : undefined,

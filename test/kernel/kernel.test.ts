@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -89,6 +90,38 @@ test("startKernel fails with the program's own output when the kernel exits at o
   expect(error.message).toContain("Cannot find module");
 });
 
+test.skipIf(process.platform !== "linux")(
+  "startKernel's kernel listens on no TCP port, so kernels started at once cannot take each other's",
+  async () => {
+    const own = await startKernel({ cwd: fixtures, startTimeout: 120_000 });
+    // Every TCP socket of the machine by inode (/proc/net/tcp and tcp6, column 10), then the
+    // kernel's open sockets: none of them may be TCP (its ZeroMQ sockets are Unix sockets).
+    const tcpInodes = new Set(
+      ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((file) =>
+        readFileSync(file, "utf8")
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((line) => line.trim().split(/\s+/)[9]),
+      ),
+    );
+    const fdFolder = `/proc/${own.pid}/fd`;
+    const sockets = readdirSync(fdFolder)
+      .map((fd) => {
+        try {
+          return readlinkSync(path.join(fdFolder, fd));
+        } catch {
+          return "";
+        }
+      })
+      .flatMap((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1] ?? []);
+    await own.shutdown();
+    expect(sockets.length).toBeGreaterThan(0);
+    expect(sockets.filter((inode) => tcpInodes.has(inode))).toEqual([]);
+  },
+  180_000,
+);
+
 test("startKernel starts the kernel again on fresh ports when another program took one first", async () => {
   // A port taken between the choice and the kernel's bind: what happened to one start in 80 when
   // a class's kernels and their lessons' port-0 sockets all drew from the same ports at once.
@@ -99,6 +132,7 @@ test("startKernel starts the kernel again on fresh ports when another program to
   const started = await startKernel({
     cwd: fixtures,
     startTimeout: 120_000,
+    transport: "tcp",
     choosePorts: async (count) => {
       const ports = await freePorts(count);
       if (chosen.length === 0) ports[0] = taken; // the shell port, on the first attempt only
@@ -129,6 +163,7 @@ test("startKernel gives up after maxStartAttempts starts that each found a port 
     const error = await startKernel({
       cwd: fixtures,
       startTimeout: 120_000,
+      transport: "tcp",
       choosePorts: async (count) => {
         attempts += 1;
         const ports = await freePorts(count);
