@@ -118,3 +118,34 @@ export async function writeClass(root: string): Promise<string[]> {
 
 /** A file's text, for comparing with the expected CSVs. */
 export const text = (file: string) => readFile(file, "utf8");
+
+/** The three kinds of student in the class of 30, each graded as the same-named student above. */
+export const kindsOf30 = ["ada", "eve", "ben"] as const;
+
+/**
+ * Writes a class of 30 into `root`: student01 to student30, each with lesson 01_add only, made
+ * as ada (all right), eve (a hidden check failing) and ben (nothing done) made theirs, in turn
+ * (student01 as ada, student02 as eve, student03 as ben, student04 as ada...). Returns the
+ * student folders.
+ */
+export async function writeClassOf30(root: string): Promise<string[]> {
+  const add = await solution("01_add", "f01-ex1");
+  const shout = await solution("01_add", "f01-ex2");
+  const made: Record<(typeof kindsOf30)[number], string> = {
+    ada: await submission("01_add", { "f01-ex1": add, "f01-ex2": shout }),
+    eve: await submission("01_add", {
+      "f01-ex1":
+        "function add(a: number, b: number): number {\n  return Math.abs(a) + Math.abs(b);\n}",
+      "f01-ex2": shout,
+    }),
+    ben: await submission("01_add", {}),
+  };
+  const folders: string[] = [];
+  for (let i = 1; i <= 30; i++) {
+    const folder = path.join(root, `student${String(i).padStart(2, "0")}`);
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, "01_add.ipynb"), made[kindsOf30[(i - 1) % 3]]);
+    folders.push(folder);
+  }
+  return folders;
+}
