@@ -6,8 +6,8 @@
  * verdicts with console.log. Code that replaces console.log or process.stdout.write could turn
  * every `FAIL ...` into `PASS ...`. After the last check cell of each exercise the grader runs one
  * cell of its own that prints a FAIL line for each of the exercise's checks, with a nonce no
- * notebook can know in advance; if it does not come out exactly as printed, the exercise's passes
- * are not believed. The probe runs after the checks, never between a solution and its check, so
+ * notebook can know in advance; if one of those lines does not come out as printed, the exercise's
+ * passes are not believed (other lines may come between them: a server left running still logs). The probe runs after the checks, never between a solution and its check, so
  * check()'s "your code cell above did not run" sees the same cells as without it. It catches a
  * replacement still in place after the checks; code written against this file can evade it, which
  * the student's code on the feedback page and in the submission then shows.
@@ -66,8 +66,10 @@ export function probeProblem(
 ): string | undefined {
   const probe = run?.cells.get(probeId(exerciseId));
   if (!probe) return undefined;
-  const want = probeLines(lesson, exerciseId, nonce).join("\n");
-  if (stdout(probe.outputs).trimEnd() === want) return undefined;
+  // Each line as printed, wherever it comes: output of a server still running in the background
+  // may come between them.
+  const printed = new Set(stdout(probe.outputs).split("\n"));
+  if (probeLines(lesson, exerciseId, nonce).every((line) => printed.has(line))) return undefined;
   return "console.log does not print what it is given after the checks (the code replaced console.log or process.stdout.write?): the checks' PASS lines cannot be believed";
 }
 

@@ -64,6 +64,14 @@ describe("the console probe", () => {
     expect(probeProblem(run, lesson, "ex1", "n0nce")).toBeUndefined();
   });
 
+  test("is not disturbed by what code still running in the background prints meanwhile", () => {
+    const run = printed(
+      "ex1",
+      "FAIL add adds: grader probe n0nce\nserver: a client connected\nFAIL add -1: grader probe n0nce\n",
+    );
+    expect(probeProblem(run, lesson, "ex1", "n0nce")).toBeUndefined();
+  });
+
   test("does not believe them when console.log turned a FAIL line into PASS", () => {
     const run = printed("ex1", "PASS add adds\nPASS add -1\n");
     expect(probeProblem(run, lesson, "ex1", "n0nce")).toMatch(/cannot be believed/);
