@@ -71,6 +71,8 @@ interface Entry {
   problem?: string;
   grading?: GradingNotebook;
   run?: GradedRun;
+  /** Exercise id -> why its passes are not believed (the console probe, probe.ts). */
+  altered?: Map<string, string>;
 }
 
 /**
@@ -79,9 +81,6 @@ interface Entry {
  * package's file and not found).
  */
 const workRoot = path.join(projectRoot, "dist", ".grade-work");
-
-/** This run's console probe nonce (probe.ts). */
-let nonce = "";
 
 /**
  * Grades every submission and writes `out` (replaced as a whole, only at the end).
@@ -113,7 +112,8 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
   }
   const graded = lessons.filter((lesson) => entries.some((entry) => entry.lesson === lesson));
   const work = path.join(workRoot, `run-${process.pid}-${randomBytes(4).toString("hex")}`);
-  nonce = randomBytes(8).toString("hex");
+  // The console probes' nonce (probe.ts): new for every run, so no notebook can know it.
+  const nonce = randomBytes(8).toString("hex");
   await mkdir(work, { recursive: true });
   const cleanUp = () => rmSync(work, { recursive: true, force: true });
   process.once("exit", cleanUp);
@@ -165,6 +165,12 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
       const lesson = entry.lesson as Lesson;
       entry.grading = gradingNotebook(lesson, entry.notebook as Notebook);
       entry.run = await runIn(entry.grading.cells, entry.notebook as Notebook, lesson.name, lesson);
+      entry.altered = new Map(
+        lesson.exercises.flatMap((exercise) => {
+          const problem = probeProblem(entry.run, lesson, exercise.id, nonce);
+          return problem === undefined ? [] : [[exercise.id, problem] as const];
+        }),
+      );
       done++;
       const rows = rowsOf(entry);
       // Wall time per notebook so far: `jobs` at a time is already in it.
@@ -350,7 +356,7 @@ function verdictsOf(entry: Entry, exerciseId: string): Array<Verdict & { hidden:
   const exercise = lesson.exercises.find((e) => e.id === exerciseId);
   if (!exercise) return [];
   const invalid = entry.grading?.invalid.get(exercise.id);
-  const altered = probeProblem(entry.run, lesson, exercise.id, nonce);
+  const altered = entry.altered?.get(exercise.id);
   return exercise.checkCells.flatMap((checkCell) => {
     const verdicts: Verdict[] = invalid
       ? checkCell.checks.map((check) => ({ check, status: "invalid", points: 0, message: invalid }))
