@@ -95,7 +95,7 @@ describe("grading the fixture class", () => {
     expect(status).toBe(1);
     const stderr = run.stderr();
     expect(stderr).toMatch(/^network: /m);
-    expect(stderr).toMatch(/grade: 12\/12 /);
+    expect(stderr).toMatch(/grade: 14\/14 /);
     expect(stderr).toMatch(/could not be graded in whole or part/);
     for (const file of [
       "fay/01_add.ipynb",
@@ -106,7 +106,7 @@ describe("grading the fixture class", () => {
       expect(stderr).toContain(file);
     }
     expect(stderr).not.toContain("ben/01_add.ipynb");
-    expect(run.stdout()).toMatch(/^01_add\s+10\s+2\.8\s+7\s+/m);
+    expect(run.stdout()).toMatch(/^01_add\s+12\s+2\.5\s+7\s+/m);
   });
 
   test("writes a feedback page per notebook, naming hidden checks without showing them", async () => {
