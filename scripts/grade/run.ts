@@ -7,6 +7,7 @@ import { type Kernel, KernelError, startKernel } from "../kernel/kernel";
 import { type Output, toOutputs } from "../kernel/notebook";
 import { outputProblems } from "../kernel/output-check";
 import { watchMemory } from "./memory";
+import { sandboxOf, sweep, watchSandbox } from "./sweep";
 
 /** The limits a run is held to. */
 export interface RunLimits {
@@ -103,6 +104,8 @@ export async function runForGrading(
     return run;
   }
   run.kernelStartMs = kernel.startMs;
+  const sandbox = sandboxOf(kernel.pid);
+  watchSandbox(sandbox);
   let overMemory = false;
   const stopWatch = watchMemory(kernel.pid, limits.memoryMb + kernelOverheadMb, () => {
     overMemory = true;
@@ -184,6 +187,7 @@ export async function runForGrading(
   } finally {
     stopWatch();
     await kernel.shutdown();
+    sweep(sandbox);
     run.totalMs = performance.now() - started;
   }
   return run;
