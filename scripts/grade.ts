@@ -118,12 +118,19 @@ async function main(argv: string[]): Promise<number> {
   const log = (line: string) => console.error(line);
   const network = probeNetworkIsolation();
   log(network.note);
-  // Ctrl-C: the kernels are killed as this process exits (kernel.ts) and the temporary copies
-  // removed (grade-class.ts); the output folder is only ever replaced whole, so it stays as it was.
-  process.once("SIGINT", () => {
-    console.error("\ngrade: interrupted; nothing written, the previous results are as they were");
-    process.exit(130);
-  });
+  // Ctrl-C (and kill, or a closed terminal): the kernels are killed as this process exits
+  // (kernel.ts), with what their code started (sweep.ts), and the temporary copies removed
+  // (grade-class.ts); the output folder is only ever replaced whole, so it stays as it was.
+  for (const [signal, number] of [
+    ["SIGINT", 2],
+    ["SIGTERM", 15],
+    ["SIGHUP", 1],
+  ] as const) {
+    process.once(signal, () => {
+      console.error("\ngrade: interrupted; nothing written, the previous results are as they were");
+      process.exit(128 + number);
+    });
+  }
   let result: GradeResult;
   try {
     result = await gradeClass({

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, readlink, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { JSDOM } from "jsdom";
@@ -15,9 +15,10 @@ import { type Program, startProgram } from "./support/processes";
 
 const root = path.resolve(import.meta.dirname, "..");
 const expected = path.join(root, "test/fixtures/grade/expected");
-const grade = (args: string[]) =>
+const grade = (args: string[], env?: NodeJS.ProcessEnv) =>
   startProgram(process.execPath, ["scripts/launch.mjs", "scripts/grade.ts", ...args], {
     cwd: root,
+    env,
   });
 
 /** Every file under a folder with a hash of its content: to see that nothing changed. */
@@ -94,7 +95,7 @@ describe("grading the fixture class", () => {
     expect(status).toBe(1);
     const stderr = run.stderr();
     expect(stderr).toMatch(/^network: /m);
-    expect(stderr).toMatch(/grade: 12\/12 /);
+    expect(stderr).toMatch(/grade: 14\/14 /);
     expect(stderr).toMatch(/could not be graded in whole or part/);
     for (const file of [
       "fay/01_add.ipynb",
@@ -105,7 +106,7 @@ describe("grading the fixture class", () => {
       expect(stderr).toContain(file);
     }
     expect(stderr).not.toContain("ben/01_add.ipynb");
-    expect(run.stdout()).toMatch(/^01_add\s+10\s+2\.8\s+7\s+/m);
+    expect(run.stdout()).toMatch(/^01_add\s+12\s+2\.5\s+7\s+/m);
   });
 
   test("writes a feedback page per notebook, naming hidden checks without showing them", async () => {
@@ -153,12 +154,18 @@ describe("the command line", () => {
     expect(program.stderr()).toMatch(says);
   });
 
-  test("Ctrl-C stops the grading with no kernel left running and nothing written", async () => {
+  test("Ctrl-C stops the grading with no kernel, no kernel key and nothing written left behind", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "grade-interrupt-"));
     try {
       const [ada] = await writeClass(path.join(dir, "class"));
       const out = path.join(dir, "out");
-      const program = grade(["--course", course, "--out", out, ada]);
+      // A temporary folder of its own: the kernels' connection folders (keys, sockets) go there.
+      const temporary = path.join(dir, "tmp");
+      await mkdir(temporary);
+      const program = grade(["--course", course, "--out", out, ada], {
+        ...process.env,
+        TMPDIR: temporary,
+      });
       await program.waitFor(/first a reference run/, { stream: "stderr" });
       // Give the kernels a moment to be running, then interrupt as a terminal's Ctrl-C does.
       const pid = program.child.pid as number;
@@ -178,6 +185,9 @@ describe("the command line", () => {
         (existsSync(work) ? await readdir(work) : []).filter((n) => n.startsWith(`run-${pid}-`)),
       ).toEqual([]);
       expect(existsSync(out)).toBe(false);
+      expect(
+        (await readdir(temporary)).filter((name) => name.startsWith("sockets-course-kernel-")),
+      ).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -23,6 +23,7 @@ import { serializeNotebook } from "../kernel/notebook";
 import { type GradeRow, gradesCsv, sum, summaryCsv } from "./csv";
 import { type ExerciseFeedback, feedbackPage, problemPage } from "./feedback";
 import { type Lesson, learnChecks, loadLesson } from "./lesson";
+import { probeProblem, withProbes } from "./probe";
 import { type GradedRun, type KernelLaunch, type RunLimits, runForGrading } from "./run";
 import {
   compare,
@@ -70,6 +71,8 @@ interface Entry {
   problem?: string;
   grading?: GradingNotebook;
   run?: GradedRun;
+  /** Exercise id -> why its passes are not believed (the console probe, probe.ts). */
+  altered?: Map<string, string>;
 }
 
 /**
@@ -109,13 +112,20 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
   }
   const graded = lessons.filter((lesson) => entries.some((entry) => entry.lesson === lesson));
   const work = path.join(workRoot, `run-${process.pid}-${randomBytes(4).toString("hex")}`);
+  // The console probes' nonce (probe.ts): new for every run, so no notebook can know it.
+  const nonce = randomBytes(8).toString("hex");
   await mkdir(work, { recursive: true });
   const cleanUp = () => rmSync(work, { recursive: true, force: true });
   process.once("exit", cleanUp);
   try {
     const src = await helperLibrary(options.course);
     let slot = 0;
-    const runIn = async (cells: Notebook["cells"], notebook: Notebook, name: string) => {
+    const runIn = async (
+      cells: Notebook["cells"],
+      notebook: Notebook,
+      name: string,
+      probed?: Lesson,
+    ) => {
       const folder = path.join(work, String(slot++).padStart(4, "0"));
       await mkdir(folder);
       await symlink(src, path.join(folder, "src"));
@@ -130,7 +140,11 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
           id: cell.id,
           source: Array.isArray(cell.source) ? cell.source.join("") : cell.source,
         }));
-      return runForGrading(code, { cwd: folder, launch: options.launch, limits: options.limits });
+      return runForGrading(probed ? withProbes(code, probed, nonce) : code, {
+        cwd: folder,
+        launch: options.launch,
+        limits: options.limits,
+      });
     };
 
     options.log(
@@ -150,7 +164,13 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
     await pool(todo, options.jobs, async (entry) => {
       const lesson = entry.lesson as Lesson;
       entry.grading = gradingNotebook(lesson, entry.notebook as Notebook);
-      entry.run = await runIn(entry.grading.cells, entry.notebook as Notebook, lesson.name);
+      entry.run = await runIn(entry.grading.cells, entry.notebook as Notebook, lesson.name, lesson);
+      entry.altered = new Map(
+        lesson.exercises.flatMap((exercise) => {
+          const problem = probeProblem(entry.run, lesson, exercise.id, nonce);
+          return problem === undefined ? [] : [[exercise.id, problem] as const];
+        }),
+      );
       done++;
       const rows = rowsOf(entry);
       // Wall time per notebook so far: `jobs` at a time is already in it.
@@ -336,6 +356,7 @@ function verdictsOf(entry: Entry, exerciseId: string): Array<Verdict & { hidden:
   const exercise = lesson.exercises.find((e) => e.id === exerciseId);
   if (!exercise) return [];
   const invalid = entry.grading?.invalid.get(exercise.id);
+  const altered = entry.altered?.get(exercise.id);
   return exercise.checkCells.flatMap((checkCell) => {
     const verdicts: Verdict[] = invalid
       ? checkCell.checks.map((check) => ({ check, status: "invalid", points: 0, message: invalid }))
@@ -345,7 +366,13 @@ function verdictsOf(entry: Entry, exerciseId: string): Array<Verdict & { hidden:
           entry.run?.stop,
           entry.run?.cells.get(exercise.id),
         );
-    return verdicts.map((v) => ({ ...v, hidden: checkCell.hidden }));
+    return verdicts.map((v) => ({
+      ...v,
+      ...(altered && v.status === "pass"
+        ? { status: "error" as const, points: 0, message: altered }
+        : {}),
+      hidden: checkCell.hidden,
+    }));
   });
 }
 

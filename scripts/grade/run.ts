@@ -6,6 +6,8 @@
 import { type Kernel, KernelError, startKernel } from "../kernel/kernel";
 import { type Output, toOutputs } from "../kernel/notebook";
 import { outputProblems } from "../kernel/output-check";
+import { watchMemory } from "./memory";
+import { sandboxOf, sweep, watchSandbox } from "./sweep";
 
 /** The limits a run is held to. */
 export interface RunLimits {
@@ -13,7 +15,10 @@ export interface RunLimits {
   cellMs: number;
   /** Per notebook (kernel start excluded), in ms. */
   notebookMs: number;
-  /** The kernel's heap, in MB (node's --max-old-space-size). */
+  /**
+   * The kernel's heap, in MB (node's --max-old-space-size); its whole resident memory may reach
+   * this plus {@link kernelOverheadMb} (memory.ts).
+   */
   memoryMb: number;
   /** Output kept per cell, in bytes. */
   outputBytes: number;
@@ -60,6 +65,9 @@ export interface GradedRun {
 /** What startKernel needs besides the folder: the launcher (sandbox.ts) and the environment. */
 export type KernelLaunch = Omit<Parameters<typeof startKernel>[0], "cwd">;
 
+/** What a kernel running a lesson takes besides its heap: tslab's compiler, code, buffers. */
+export const kernelOverheadMb = 512;
+
 /** tslab answers "abort" for 200 ms after a failed cell (jupyter.js, execQueue.reset(200)). */
 const abortWindowMs = 250;
 /**
@@ -96,6 +104,12 @@ export async function runForGrading(
     return run;
   }
   run.kernelStartMs = kernel.startMs;
+  const sandbox = sandboxOf(kernel.pid);
+  watchSandbox(sandbox);
+  let overMemory = false;
+  const stopWatch = watchMemory(kernel.pid, limits.memoryMb + kernelOverheadMb, () => {
+    overMemory = true;
+  });
   const deadline = performance.now() + limits.notebookMs;
   let lastFailed = false;
   try {
@@ -118,7 +132,9 @@ export async function runForGrading(
         }
       } catch (error) {
         if (!(error instanceof KernelError)) throw error;
-        const reason = died(error.message, cell.id, limits);
+        const reason = !overMemory
+          ? died(error.message, cell.id, limits)
+          : `the Jupyter kernel died in cell ${cell.id ?? "(no id)"}: it ran out of memory (more than ${limits.memoryMb + kernelOverheadMb} MB in all, Buffers included; the heap limit is ${limits.memoryMb} MB, --memory)`;
         keep(run, cell.id, { status: "error", outputs: [], problem: reason });
         run.stop = { status: "error", reason: `not run: ${reason}` };
         break;
@@ -169,7 +185,9 @@ export async function runForGrading(
       keep(run, cell.id, cellRun);
     }
   } finally {
+    stopWatch();
     await kernel.shutdown();
+    sweep(sandbox);
     run.totalMs = performance.now() - started;
   }
   return run;

@@ -5,9 +5,11 @@
  * A check is identified by its place and its words: the n-th check of a cell is the n-th PASS or
  * FAIL line whose description is the n-th description of the reference run (lesson.ts). Lines
  * are taken in order; a line that is not the verdict of the check expected next (something the
- * student's code printed, a line starting with "PASS" among them) is not a verdict. Checks that
- * printed no verdict get the status of how the cell ended: "timeout" when it ran out of time,
- * "error" otherwise.
+ * student's code printed, a line starting with "PASS" among them) is not a verdict. A FAIL line
+ * outweighs a PASS line for the same check wherever it comes: the check prints its own verdict
+ * after running the student's code, so code that prints "PASS ..." from inside the function
+ * under test comes first and would otherwise be taken for it. Checks that printed no verdict get
+ * the status of how the cell ended: "timeout" when it ran out of time, "error" otherwise.
  */
 import type { Output } from "../kernel/notebook";
 import type { CheckSpec } from "./lesson";
@@ -75,22 +77,52 @@ export function scoreCheckCell(
       line === `FAIL ${check.description}` ||
       line.startsWith(`FAIL ${check.description}: `)
     ) {
-      const rest = line.slice(`FAIL ${check.description}: `.length);
-      const at = rest.lastIndexOf(hintSeparator);
-      verdicts.push({
-        check,
-        status: "fail",
-        points: 0,
-        message: rest || "failed",
-        hint: at >= 0 ? rest.slice(at + hintSeparator.length) : undefined,
-      });
+      verdicts.push(failVerdict(check, line));
       next++;
     }
   }
   for (const check of checks.slice(next)) {
     verdicts.push({ check, points: 0, ...unreached(run, stop, solution) });
   }
+  return failuresWin(verdicts, lines);
+}
+
+/**
+ * A check passes only if no FAIL line was printed for it: of the n checks with one description,
+ * at most n minus the FAIL lines printed for it pass (the first ones are turned to fail).
+ */
+function failuresWin(verdicts: Verdict[], lines: readonly string[]): Verdict[] {
+  const failLines = (description: string) =>
+    lines.filter(
+      (line) => line === `FAIL ${description}` || line.startsWith(`FAIL ${description}: `),
+    );
+  for (const description of new Set(verdicts.map((v) => v.check.description))) {
+    const fails = failLines(description);
+    if (fails.length === 0) continue;
+    const same = verdicts.filter((v) => v.check.description === description);
+    const passing = same.filter((v) => v.status === "pass");
+    const mayPass = Math.max(0, same.length - fails.length);
+    passing.slice(0, Math.max(0, passing.length - mayPass)).forEach((verdict, i) => {
+      const failed = failVerdict(verdict.check, fails[i] as string);
+      verdict.status = failed.status;
+      verdict.points = failed.points;
+      verdict.message = `${failed.message} (a PASS line for it came from other code: only the check's own verdict counts)`;
+      verdict.hint = failed.hint;
+    });
+  }
   return verdicts;
+}
+
+function failVerdict(check: CheckSpec, line: string): Verdict {
+  const rest = line.slice(`FAIL ${check.description}: `.length);
+  const at = rest.lastIndexOf(hintSeparator);
+  return {
+    check,
+    status: "fail",
+    points: 0,
+    message: rest || "failed",
+    hint: at >= 0 ? rest.slice(at + hintSeparator.length) : undefined,
+  };
 }
 
 /** The status and message of a check that printed no verdict. */

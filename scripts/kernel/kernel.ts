@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { Dealer, Subscriber } from "zeromq";
 import { kernelArgv, projectRoot } from "../jupyter/kernelspec";
@@ -182,8 +183,14 @@ interface Pending {
 
 /** Kernels still running, killed when this process exits (a kernel never outlives its runner). */
 const live = new Set<ChildProcess>();
+/**
+ * Connection folders not yet removed (each holds a kernel's key, and its socket files with ipc):
+ * removed at exit too, so that Ctrl-C leaves no key behind in the shared temporary folder.
+ */
+const folders = new Set<string>();
 process.once("exit", () => {
   for (const child of live) child.kill("SIGKILL");
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
 /**
@@ -220,6 +227,8 @@ async function startOnce(
     transport,
   );
   const { info: conn } = connection;
+  const folder = path.dirname(connection.path);
+  folders.add(folder);
   const session = randomUUID();
   const argv = options.command
     ? [options.command, "kernel", "--config-path", "{connection_file}"]
@@ -426,6 +435,7 @@ async function startOnce(
       shell.close();
       iopub.close();
       await connection.remove();
+      folders.delete(folder);
     })();
     return stopping;
   }

@@ -105,16 +105,85 @@ export async function writeClass(root: string): Promise<string[]> {
       "f01-ex1": `${add}\nfor (;;) {\n  console.log("spam ".repeat(2000));\n  await new Promise((resolve) => setTimeout(resolve, 1));\n}`,
       "f01-ex2": shout,
     }),
+    // Buffers without end: outside the heap limit, stopped by the grader's watch on its memory.
+    "kit/01_add.ipynb": await submission("01_add", {
+      "f01-ex1": `${add}\nconst hog: Buffer[] = [];\nwhile (true) hog.push(Buffer.alloc(5e7, 1));`,
+      "f01-ex2": shout,
+    }),
+    // Forged verdicts: add prints PASS for every check of exercise 1 when first called (and
+    // subtracts); exercise 2's cell makes console.log turn FAIL lines into PASS.
+    "lu/01_add.ipynb": await submission("01_add", {
+      "f01-ex1": [
+        "let said = false;",
+        "function add(a: number, b: number): number {",
+        "  if (!said) {",
+        "    said = true;",
+        '    for (const d of ["add adds two small numbers", "add adds zero", "add works for negative numbers"]) console.log("PASS " + d);',
+        "  }",
+        "  return a - b;",
+        "}",
+      ].join("\n"),
+      "f01-ex2": [
+        "const realLog = console.log;",
+        "console.log = (...args: unknown[]) =>",
+        '  realLog(...args.map((a) => (typeof a === "string" ? a.replace(/^(\\x1b\\[[0-9;]*m)*FAIL ([^:]*):.*/, "PASS $2") : a)));',
+        "function shout(text: string): string {",
+        "  return text;",
+        "}",
+      ].join("\n"),
+    }),
   };
   for (const [name, text] of Object.entries(files)) {
     const file = path.join(root, name);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, text);
   }
-  return ["ada", "ben", "cy", "dee", "eve", "fay", "gus.ipynb", "hal", "ivy", "jo"].map((name) =>
-    path.join(root, name),
-  );
+  return [
+    "ada",
+    "ben",
+    "cy",
+    "dee",
+    "eve",
+    "fay",
+    "gus.ipynb",
+    "hal",
+    "ivy",
+    "jo",
+    "kit",
+    "lu",
+  ].map((name) => path.join(root, name));
 }
 
 /** A file's text, for comparing with the expected CSVs. */
 export const text = (file: string) => readFile(file, "utf8");
+
+/** The three kinds of student in the class of 30, each graded as the same-named student above. */
+export const kindsOf30 = ["ada", "eve", "ben"] as const;
+
+/**
+ * Writes a class of 30 into `root`: student01 to student30, each with lesson 01_add only, made
+ * as ada (all right), eve (a hidden check failing) and ben (nothing done) made theirs, in turn
+ * (student01 as ada, student02 as eve, student03 as ben, student04 as ada...). Returns the
+ * student folders.
+ */
+export async function writeClassOf30(root: string): Promise<string[]> {
+  const add = await solution("01_add", "f01-ex1");
+  const shout = await solution("01_add", "f01-ex2");
+  const made: Record<(typeof kindsOf30)[number], string> = {
+    ada: await submission("01_add", { "f01-ex1": add, "f01-ex2": shout }),
+    eve: await submission("01_add", {
+      "f01-ex1":
+        "function add(a: number, b: number): number {\n  return Math.abs(a) + Math.abs(b);\n}",
+      "f01-ex2": shout,
+    }),
+    ben: await submission("01_add", {}),
+  };
+  const folders: string[] = [];
+  for (let i = 1; i <= 30; i++) {
+    const folder = path.join(root, `student${String(i).padStart(2, "0")}`);
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, "01_add.ipynb"), made[kindsOf30[(i - 1) % 3]]);
+    folders.push(folder);
+  }
+  return folders;
+}

@@ -2,7 +2,7 @@
  * One graded run in the real tslab kernel, started as the grader starts it (sandbox.ts): what the
  * code inside can reach on the network, and the notebook's time limit. One kernel for both.
  */
-import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -53,6 +53,13 @@ console.log("connected inside");
 await client.close();
 await server.close();`,
       ],
+      [
+        "orphan",
+        `const { spawn } = require("node:child_process");
+const orphan = spawn("sleep", ["300"], { detached: true, stdio: "ignore" });
+orphan.unref();
+console.log(orphan.pid);`,
+      ],
       ["long", "await new Promise((resolve) => setTimeout(resolve, 90_000));"],
       ["never", 'console.log("this cell should never run");'],
     ].map(([id, source]) => ({ id, source }));
@@ -84,6 +91,17 @@ await server.close();`,
 
   test("cannot reach a server on this machine's 127.0.0.1 outside the sandbox", () => {
     expect(stdout("outside")).toBe("ECONNREFUSED");
+  });
+
+  test("leaves no process that the code started running after the run", async () => {
+    const pid = Number(stdout("orphan"));
+    expect(pid).toBeGreaterThan(0);
+    // Gone, or a zombie waiting for a parent that is not ours to reap it.
+    const state = await readFile(`/proc/${pid}/stat`, "utf8").then(
+      (stat) => stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3),
+      () => "gone",
+    );
+    expect(["gone", "Z"]).toContain(state);
   });
 
   test("stops at the notebook's time limit, says so, and runs no cell after it", () => {

@@ -44,6 +44,33 @@ describe("scoreCheckCell", () => {
     ]);
   });
 
+  test("fails a check whose FAIL line follows a PASS line printed by the code under test", () => {
+    // The student's add() prints both PASS lines when the first check calls it; the checks then
+    // print their own verdicts.
+    const verdicts = scoreCheckCell(
+      checks,
+      printed(
+        "PASS add adds\nPASS add adds zero\nFAIL add adds: add(2, 3) gave -7 — hint: return a + b\nFAIL add adds zero: add(7, 0) gave -7\n",
+      ),
+      undefined,
+    );
+    expect(summary(verdicts)).toEqual([
+      [
+        "add adds",
+        "fail",
+        0,
+        "add(2, 3) gave -7 — hint: return a + b (a PASS line for it came from other code: only the check's own verdict counts)",
+      ],
+      [
+        "add adds zero",
+        "fail",
+        0,
+        "add(7, 0) gave -7 (a PASS line for it came from other code: only the check's own verdict counts)",
+      ],
+    ]);
+    expect(verdicts[0].hint).toBe("return a + b");
+  });
+
   test("gives the checks a cell never printed the status of how the cell ended", () => {
     expect(
       summary(

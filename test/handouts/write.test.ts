@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 
@@ -78,4 +80,41 @@ describe("writeDirectory", () => {
     );
     expect(await readdir(root)).toEqual([]);
   });
+
+  test.each([0, 2, 5, 10, 20, 40, 80, 160, 320])(
+    "leaves the whole old or the whole new output and no temporary folder when the process exits %i turns in (Ctrl-C)",
+    async (turns) => {
+      const out = path.join(root, "out");
+      await writeDirectory(out, new Map([["a.csv", "old\n"]]), "test");
+      const module = path.resolve(import.meta.dirname, "../../scripts/handouts/write.ts");
+      // Exits `turns` event-loop turns into the write, as the grader's SIGINT handler does.
+      const program = `
+        const { writeDirectory } = await import(${JSON.stringify(module)});
+        const files = new Map([["a.csv", "new\\n"], ["b.csv", "new\\n"]]);
+        for (let i = 0; i < 50; i++) files.set(\`page\${i}.html\`, "new\\n");
+        void writeDirectory(${JSON.stringify(out)}, files, "test");
+        let left = ${turns};
+        const turn = () => (left-- === 0 ? process.exit(130) : setImmediate(turn));
+        turn();`;
+      // tsx resolves from the project; the program's exit status is 130, as after Ctrl-C.
+      const ended = await promisify(execFile)(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "-e", program],
+        { cwd: path.resolve(import.meta.dirname, "../..") },
+      ).then(
+        () => 0,
+        (error: { code?: number; stderr?: string }) => error.code ?? error.stderr,
+      );
+      expect(ended).toBe(130);
+      expect((await readdir(root)).filter((name) => name.startsWith("."))).toEqual([]);
+      const files = (await readdir(out)).sort();
+      if (files.includes("b.csv")) {
+        expect(files).toHaveLength(53);
+        expect(await readFile(path.join(out, "a.csv"), "utf8")).toBe("new\n");
+      } else {
+        expect(files).toEqual([markerFile, "a.csv"]);
+        expect(await readFile(path.join(out, "a.csv"), "utf8")).toBe("old\n");
+      }
+    },
+  );
 });

@@ -54,9 +54,13 @@ export interface Program {
 export function startProgram(
   command: string,
   args: string[],
-  options: { cwd: string; input?: string },
+  options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv },
 ): Program {
-  const child = spawn(command, args, { cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   const text = { stdout: "", stderr: "" };
   const waiters: Array<() => void> = [];
   const changed = () => {
