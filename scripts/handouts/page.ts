@@ -115,6 +115,7 @@ h1,h2,h3,h4{line-height:1.25;margin:1.5em 0 .5em;scroll-margin-top:1rem}
 h1:hover .anchor,h2:hover .anchor,h3:hover .anchor,h4:hover .anchor{opacity:1}
 img,svg{max-width:100%;height:auto}
 .table{overflow-x:auto;max-width:100%}
+@media (max-width:40rem){.table th,.table td{min-width:9rem}}
 .table code{overflow-wrap:normal}
 table{border-collapse:collapse}
 th,td{border:1px solid var(--line);padding:.25rem .6rem}
