@@ -161,6 +161,7 @@ export async function buildHandouts(
         prev: prev && { href: prev.page, title: prev.title },
         next: next && { href: next.page, title: next.title },
         source: { href: `${lesson.name}.ipynb`, title: `${lesson.name}.ipynb` },
+        repository: launch.repository,
         search,
         lessons: lessonPages,
         // Binder builds the student editions into dist/student/ (binder/postBuild).
@@ -248,6 +249,8 @@ export interface LessonOptions {
   prev?: PageLink;
   next?: PageLink;
   source?: PageLink;
+  /** The course's repository: what the downloaded notebook needs, linked (see launch.ts). */
+  repository?: string;
   /** The search page, linked from the header. */
   search?: PageLink;
   /** Where the lesson can be opened and run (see launch.ts). */
@@ -316,6 +319,7 @@ export function renderLesson(
     prev: options.prev,
     next: options.next,
     source: options.source,
+    repository: options.repository,
     search: options.search,
     launch: options.launch,
   });

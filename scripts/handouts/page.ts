@@ -29,6 +29,8 @@ export interface PageOptions {
   next?: PageLink;
   /** The notebook this page was made from, offered for download. */
   source?: PageLink;
+  /** The course's repository, linked as what the downloaded notebook needs; none when not configured. */
+  repository?: string;
   /** Where this lesson can be opened and run (Binder, a JupyterHub); none when not configured. */
   launch?: LaunchLink[];
   /** The course's search page, linked from the header. */
@@ -320,7 +322,7 @@ ${css}
 ${header}
 <div class="layout${toc.length > 0 ? " has-toc" : ""}">
 ${renderToc(toc)}<main id="content">
-${source ? renderSource(edition, source, options.launch ?? []) : ""}${body}
+${source ? renderSource(edition, source, options.launch ?? [], options.repository) : ""}${body}
 </main>
 </div>
 ${footer}<script>${script}</script>
@@ -329,12 +331,21 @@ ${(options.scripts ?? []).map((s) => `<script>${s.code}</script>\n`).join("")}</
 `;
 }
 
-function renderSource(edition: Edition, source: PageLink, launch: LaunchLink[]): string {
+function renderSource(
+  edition: Edition,
+  source: PageLink,
+  launch: LaunchLink[],
+  repository?: string,
+): string {
   const name = edition === "student" ? "Student" : "Instructor";
+  // The notebook alone cannot run: it imports the helper from the course folder.
+  const folder = repository
+    ? `<a href="${escapeHtml(repository)}">the course folder</a>`
+    : "the course folder";
   const runs = launch
     .map((link) => ` · <a href="${escapeHtml(link.href)}">${escapeHtml(link.title)}</a>`)
     .join("");
-  return `<p class="source">${name} edition · notebook: <a href="${escapeHtml(source.href)}" download>${escapeHtml(source.title)}</a> (it needs the course folder: it imports <code>./src/index</code>)${runs}</p>\n`;
+  return `<p class="source">${name} edition · notebook: <a href="${escapeHtml(source.href)}" download>${escapeHtml(source.title)}</a> (it needs ${folder}: it imports <code>./src/index</code>)${runs}</p>\n`;
 }
 
 function renderPager(index?: PageLink, prev?: PageLink, next?: PageLink): string {
