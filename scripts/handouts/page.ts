@@ -156,15 +156,16 @@ h1,h2,h3,h4{break-after:avoid}
 }`;
 
 /**
- * Diagrams (SVG outputs): at their own size, so labels keep their 12 px, scrolling inside their
- * box where the page is narrower; inverted on a dark page; fitted to the paper in print.
+ * Diagrams (SVG outputs): at most their own size, shrunk to their box only as far as their
+ * smallest label stays 11 px (each image's min-width, from outputs.ts), scrolling inside their box
+ * past that; inverted on a dark page; fitted to the paper in print.
  */
 export const diagramCss = `.output.svg{overflow-x:auto}
-.output.svg img{max-width:none}
+.output.svg img{max-width:100%}
 .full{font-size:.8rem}
 @media screen and (prefers-color-scheme:dark){:root:not([data-theme=light]) .output.svg img{${darkDiagram}}}
 @media screen{:root[data-theme=dark] .output.svg img{${darkDiagram}}}
-@media print{.full{display:none}.output.svg{overflow:visible}.output.svg img{max-width:100%}}`;
+@media print{.full{display:none}.output.svg{overflow:visible}.output.svg img{max-width:100%;min-width:0!important}}`;
 
 /** The search page's own styles. */
 export const searchCss = `.results li{margin:.75rem 0}
