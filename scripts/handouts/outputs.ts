@@ -202,7 +202,9 @@ export function svgMinWidth(svg: string): number | undefined {
   const width = root && /\swidth\s*=\s*["']?\s*([\d.]+)(?:px)?\s*["'\s>]/i.exec(root)?.[1];
   if (!width || !Number.isFinite(Number(width)) || Number(width) <= 0) return undefined;
   // font-size="12", font-size: 12px, or the shorthand font: 12px sans-serif.
-  const sizes = [...svg.matchAll(/font-size\s*[=:]\s*["']?\s*([\d.]+)|\bfont\s*:[^;}"'<]*?([\d.]+)px/gi)]
+  const sizes = [
+    ...svg.matchAll(/font-size\s*[=:]\s*["']?\s*([\d.]+)|\bfont\s*:[^;}"'<]*?([\d.]+)px/gi),
+  ]
     .map((m) => Number(m[1] ?? m[2]))
     .filter((size) => Number.isFinite(size) && size > 0);
   const smallest = sizes.length > 0 ? Math.min(...sizes) : minLabelPx;
