@@ -128,7 +128,7 @@ pre code{font:inherit}
 pre.code{background:var(--code);border:1px solid var(--line)}
 pre.code.has-copy{padding-top:1.9rem}
 .cell{margin:1rem 0}
-.cell.solution>.label{display:inline-block;margin-bottom:.25rem;padding:0 .5rem;border-radius:4px;background:var(--mark);font-size:.8rem}
+.cell.solution>.label{display:block;width:fit-content;margin-bottom:.25rem;padding:0 .5rem;border-radius:4px;background:var(--mark);font-size:.8rem}
 .output{margin:.25rem 0}
 pre.output{background:transparent;border-left:3px solid var(--line);border-radius:0}
 pre.stderr,pre.error{background:var(--err-bg);color:var(--err);border-left-color:var(--err)}
@@ -146,12 +146,13 @@ pre.stderr,pre.error{background:var(--err-bg);color:var(--err);border-left-color
 .site,.foot,.toc,.copy,.anchor,.skip{display:none!important}
 body{font-size:11pt;line-height:1.45}
 .layout{display:block;max-width:none;padding:0}
+main{padding-bottom:0}
 a{color:inherit;text-decoration:none}
 pre{overflow:visible;orphans:3;widows:3}
 pre.code.has-copy{padding-top:.75rem}
 img,tr{break-inside:avoid}
 h1,h2,h3,h4{break-after:avoid}
-.cell.markdown>:last-child{break-after:avoid}
+.cell.markdown>:last-child,.cell>.label{break-after:avoid}
 @page{margin:16mm}
 }`;
 

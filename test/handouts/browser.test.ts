@@ -628,6 +628,8 @@ describe.skipIf(!hasChromium)(
             );
           }
           expect(fullness.length, name).toBeGreaterThan(1);
+          // The last page may be short, not empty (padding spilling over made a blank one).
+          if ((fullness.at(-1) ?? 0) === 0) report.push(`${name}: its last page is blank`);
         }
         expect(report).toEqual([]);
       },
