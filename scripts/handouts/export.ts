@@ -27,6 +27,7 @@ import {
   studentEdition,
 } from "./edition";
 import { escapeHtml } from "./escape";
+import { hangIndentedLines } from "./highlight";
 import { describeLesson, renderIndex } from "./index-page";
 import { type LaunchConfig, launchLinks } from "./launch";
 import { createMarkdown, type Markdown, type PageEnv } from "./markdown";
@@ -346,7 +347,7 @@ function renderCell(
     : "";
   const id = cell.id === undefined ? "" : ` id="cell-${escapeHtml(cell.id)}"`;
   return `<div class="cell code${context.solution ? " solution" : ""}"${id}>
-${label}<pre class="code"><code>${renderer.highlighter.highlight(source, context.language)}</code></pre>${outputs === "" ? "" : `\n${outputs}`}
+${label}<pre class="code"><code>${hangIndentedLines(renderer.highlighter.highlight(source, context.language))}</code></pre>${outputs === "" ? "" : `\n${outputs}`}
 </div>`;
 }
 

@@ -7,7 +7,7 @@ import MarkdownIt, { type RendererRule, type StateCore, type Token } from "markd
 import anchor from "markdown-it-anchor";
 
 import { escapeHtml, escapeText } from "./escape";
-import type { Highlighter } from "./highlight";
+import { type Highlighter, hangIndentedLines } from "./highlight";
 import { imageDataUri, localImageDataUri } from "./images";
 import { joinSource, type MimeBundle } from "./notebook";
 import { type Sanitizer, TooComplexError } from "./sanitize";
@@ -102,10 +102,10 @@ export function createMarkdown(options: {
   md.renderer.rules.fence = (tokens, index) => {
     const token = tokens[index];
     const language = token.info.trim().split(/\s+/)[0] ?? "";
-    return `<pre class="code"><code>${highlighter.highlight(token.content.replace(/\n$/, ""), language)}</code></pre>\n`;
+    return `<pre class="code"><code>${hangIndentedLines(highlighter.highlight(token.content.replace(/\n$/, ""), language))}</code></pre>\n`;
   };
   md.renderer.rules.code_block = (tokens, index) =>
-    `<pre class="code"><code>${escapeText(tokens[index].content.replace(/\n$/, ""))}</code></pre>\n`;
+    `<pre class="code"><code>${hangIndentedLines(escapeText(tokens[index].content.replace(/\n$/, "")))}</code></pre>\n`;
 
   const renderLinkOpen = md.renderer.rules.link_open ?? defaultRule;
   md.renderer.rules.link_open = (tokens, index, opts, env, self) => {

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 
 import type { Edition } from "./edition";
 import { escapeHtml } from "./escape";
+import { maxIndentClass } from "./highlight";
 import type { TocEntry } from "./markdown";
 
 export interface PageLink {
@@ -125,6 +126,8 @@ code{font:.875em/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 :not(pre)>code{background:var(--code);padding:.1em .3em;border-radius:4px;overflow-wrap:anywhere}
 pre{position:relative;margin:.5rem 0;padding:.75rem 1rem;border-radius:6px;font:.875rem/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;overflow-wrap:anywhere;text-indent:4ch hanging each-line}
 pre code{font:inherit}
+pre [class^=w]{display:block;padding-left:calc(var(--i)*1ch + 4ch);text-indent:calc(var(--i)*-1ch - 4ch)}
+${Array.from({ length: maxIndentClass }, (_, i) => `.w${i + 1}{--i:${i + 1}}`).join("")}
 pre.code{background:var(--code);border:1px solid var(--line)}
 pre.code.has-copy{padding-top:1.9rem}
 .cell{margin:1rem 0}

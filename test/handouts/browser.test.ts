@@ -388,6 +388,51 @@ describe.skipIf(!hasChromium)(
             opened.setViewportSize({ width, height: 900 }),
           );
           for (const problem of await overflowing(page)) problems.push(`${name}: ${problem}`);
+          // A wrapped code line's further parts never start left of where its own text starts (they
+          // hang 4 characters further in; where the text after the indentation is one word too long
+          // for the rest of the first visual line, the browser breaks after the indentation, and
+          // that word starts on the next one, at the hanging indent: allowed).
+          const shallow = await page.$$eval("pre.code code", (blocks) => {
+            const found: string[] = [];
+            for (const code of blocks) {
+              const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+              // Character by character: where the line's own text starts, then any character of a
+              // later visual line of the same source line that is not to the right of it.
+              const range = document.createRange();
+              let lineStart: number | undefined;
+              let firstTop: number | undefined;
+              let reported = false;
+              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const text = node.textContent ?? "";
+                for (let i = 0; i < text.length; i++) {
+                  if (text[i] === "\n") {
+                    lineStart = undefined;
+                    firstTop = undefined;
+                    reported = false;
+                    continue;
+                  }
+                  range.setStart(node, i);
+                  range.setEnd(node, i + 1);
+                  const rect = range.getBoundingClientRect();
+                  if (rect.width === 0) continue;
+                  if (firstTop === undefined) firstTop = rect.top;
+                  if (lineStart === undefined && text[i] !== " ") lineStart = rect.left;
+                  else if (
+                    !reported &&
+                    lineStart !== undefined &&
+                    rect.top > firstTop + rect.height / 2 &&
+                    rect.left < lineStart - 1
+                  ) {
+                    found.push(`"${text.slice(Math.max(0, i - 30), i + 10)}"`);
+                    reported = true;
+                  }
+                }
+              }
+            }
+            return found;
+          });
+          for (const line of shallow)
+            problems.push(`${name}: a wrapped part left of its line: ${line}`);
           // The contents (folded on a phone) must not push the lesson's title off the first screen.
           const titleBottom = await page.evaluate(
             () => document.querySelector("main h1")?.getBoundingClientRect().bottom ?? 0,
