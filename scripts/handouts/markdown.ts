@@ -207,23 +207,31 @@ function linkLessonNumbers(
   // "lesson 04", and the numbers that follow it in a list: "lessons 03, 05 and 06".
   const phrase = /\b(lessons?\s+)(\d\d(?:(?:,\s*|\s+and\s+|\s+or\s+)\d\d)*)\b/gi;
   let last = 0;
+  const link = (page: string, content: string) => {
+    const open = new state.Token("link_open", "a", 1);
+    open.attrSet("href", page);
+    out.push(open);
+    textToken(content);
+    out.push(new state.Token("link_close", "a", -1));
+  };
   for (const match of text.matchAll(phrase)) {
     const start = match.index ?? 0;
+    // One lesson: the whole "lesson 04" is the link, a target larger than two digits.
+    const single = /^\d\d$/.test(match[2]) ? lessons.get(match[2]) : undefined;
+    if (single !== undefined) {
+      textToken(text.slice(last, start));
+      link(single, match[0]);
+      last = start + match[0].length;
+      continue;
+    }
     textToken(text.slice(last, start) + match[1]);
     let at = 0;
     for (const number of match[2].matchAll(/\d\d/g)) {
       const offset = number.index ?? 0;
       textToken(match[2].slice(at, offset));
       const page = lessons.get(number[0]);
-      if (page === undefined) {
-        textToken(number[0]);
-      } else {
-        const open = new state.Token("link_open", "a", 1);
-        open.attrSet("href", page);
-        out.push(open);
-        textToken(number[0]);
-        out.push(new state.Token("link_close", "a", -1));
-      }
+      if (page === undefined) textToken(number[0]);
+      else link(page, number[0]);
       at = offset + 2;
     }
     textToken(match[2].slice(at));
