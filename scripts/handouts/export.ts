@@ -27,6 +27,7 @@ import {
   studentEdition,
 } from "./edition";
 import { escapeHtml } from "./escape";
+import { hangIndentedLines } from "./highlight";
 import { describeLesson, renderIndex } from "./index-page";
 import { type LaunchConfig, launchLinks } from "./launch";
 import { createMarkdown, type Markdown, type PageEnv } from "./markdown";
@@ -161,6 +162,7 @@ export async function buildHandouts(
         prev: prev && { href: prev.page, title: prev.title },
         next: next && { href: next.page, title: next.title },
         source: { href: `${lesson.name}.ipynb`, title: `${lesson.name}.ipynb` },
+        repository: launch.repository,
         search,
         lessons: lessonPages,
         // Binder builds the student editions into dist/student/ (binder/postBuild).
@@ -248,6 +250,8 @@ export interface LessonOptions {
   prev?: PageLink;
   next?: PageLink;
   source?: PageLink;
+  /** The course's repository: what the downloaded notebook needs, linked (see launch.ts). */
+  repository?: string;
   /** The search page, linked from the header. */
   search?: PageLink;
   /** Where the lesson can be opened and run (see launch.ts). */
@@ -316,6 +320,7 @@ export function renderLesson(
     prev: options.prev,
     next: options.next,
     source: options.source,
+    repository: options.repository,
     search: options.search,
     launch: options.launch,
   });
@@ -342,7 +347,7 @@ function renderCell(
     : "";
   const id = cell.id === undefined ? "" : ` id="cell-${escapeHtml(cell.id)}"`;
   return `<div class="cell code${context.solution ? " solution" : ""}"${id}>
-${label}<pre class="code"><code>${renderer.highlighter.highlight(source, context.language)}</code></pre>${outputs === "" ? "" : `\n${outputs}`}
+${label}<pre class="code"><code>${hangIndentedLines(renderer.highlighter.highlight(source, context.language))}</code></pre>${outputs === "" ? "" : `\n${outputs}`}
 </div>`;
 }
 

@@ -123,6 +123,38 @@ export async function createHighlighter(): Promise<Highlighter> {
   };
 }
 
+/** Indentations up to this have a class of their own (`w4`, in page.ts); deeper ones a style. */
+export const maxIndentClass = 32;
+
+/**
+ * A code block's lines, each indented one in a block of its own whose wrapped parts hang under
+ * its own indentation, 4 characters further in (class `w2` for 2 spaces: the page's stylesheet): a wrapped
+ * line never seems to start a statement at a shallower level. Lines of `html` (highlighted or
+ * escaped code) are whole: no span crosses a line break. The text, and so what the copy button
+ * copies, stays the same.
+ *
+ * @example
+ * hangIndentedLines("if (a) {\n  go();\n}"); // 'if (a) {\n<span class=w2>  go();\n</span>}'
+ */
+export function hangIndentedLines(html: string): string {
+  const lines = html.split("\n");
+  let out = "";
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const last = i === lines.length - 1;
+    const indent = /^ +/.exec(line.replace(/^(?:<span[^>]*>)+/, ""))?.[0].length ?? 0;
+    // A line of spaces only is left alone: nothing of it can wrap.
+    if (indent === 0 || indent === line.replace(/<[^>]*>/g, "").length) {
+      out += last ? line : `${line}\n`;
+    } else {
+      // The line break goes inside the block: a break between blocks would add an empty line.
+      const block = indent <= maxIndentClass ? `w${indent}` : `w style=--i:${indent}`;
+      out += `<span class=${block}>${line}${last ? "" : "\n"}</span>`;
+    }
+  }
+  return out;
+}
+
 /**
  * One line of tokens as HTML: neighbouring tokens of one class share a span, and so do tokens of
  * one class with only spaces between them (`await new` is one keyword span).

@@ -7,7 +7,7 @@ import MarkdownIt, { type RendererRule, type StateCore, type Token } from "markd
 import anchor from "markdown-it-anchor";
 
 import { escapeHtml, escapeText } from "./escape";
-import type { Highlighter } from "./highlight";
+import { type Highlighter, hangIndentedLines } from "./highlight";
 import { imageDataUri, localImageDataUri } from "./images";
 import { joinSource, type MimeBundle } from "./notebook";
 import { type Sanitizer, TooComplexError } from "./sanitize";
@@ -102,10 +102,10 @@ export function createMarkdown(options: {
   md.renderer.rules.fence = (tokens, index) => {
     const token = tokens[index];
     const language = token.info.trim().split(/\s+/)[0] ?? "";
-    return `<pre class="code"><code>${highlighter.highlight(token.content.replace(/\n$/, ""), language)}</code></pre>\n`;
+    return `<pre class="code"><code>${hangIndentedLines(highlighter.highlight(token.content.replace(/\n$/, ""), language))}</code></pre>\n`;
   };
   md.renderer.rules.code_block = (tokens, index) =>
-    `<pre class="code"><code>${escapeText(tokens[index].content.replace(/\n$/, ""))}</code></pre>\n`;
+    `<pre class="code"><code>${hangIndentedLines(escapeText(tokens[index].content.replace(/\n$/, "")))}</code></pre>\n`;
 
   const renderLinkOpen = md.renderer.rules.link_open ?? defaultRule;
   md.renderer.rules.link_open = (tokens, index, opts, env, self) => {
@@ -207,23 +207,31 @@ function linkLessonNumbers(
   // "lesson 04", and the numbers that follow it in a list: "lessons 03, 05 and 06".
   const phrase = /\b(lessons?\s+)(\d\d(?:(?:,\s*|\s+and\s+|\s+or\s+)\d\d)*)\b/gi;
   let last = 0;
+  const link = (page: string, content: string) => {
+    const open = new state.Token("link_open", "a", 1);
+    open.attrSet("href", page);
+    out.push(open);
+    textToken(content);
+    out.push(new state.Token("link_close", "a", -1));
+  };
   for (const match of text.matchAll(phrase)) {
     const start = match.index ?? 0;
+    // One lesson: the whole "lesson 04" is the link, a target larger than two digits.
+    const single = /^\d\d$/.test(match[2]) ? lessons.get(match[2]) : undefined;
+    if (single !== undefined) {
+      textToken(text.slice(last, start));
+      link(single, match[0]);
+      last = start + match[0].length;
+      continue;
+    }
     textToken(text.slice(last, start) + match[1]);
     let at = 0;
     for (const number of match[2].matchAll(/\d\d/g)) {
       const offset = number.index ?? 0;
       textToken(match[2].slice(at, offset));
       const page = lessons.get(number[0]);
-      if (page === undefined) {
-        textToken(number[0]);
-      } else {
-        const open = new state.Token("link_open", "a", 1);
-        open.attrSet("href", page);
-        out.push(open);
-        textToken(number[0]);
-        out.push(new state.Token("link_close", "a", -1));
-      }
+      if (page === undefined) textToken(number[0]);
+      else link(page, number[0]);
       at = offset + 2;
     }
     textToken(match[2].slice(at));

@@ -137,7 +137,9 @@ function renderMime(
     const uri = tryRender(() => imageDataUri(mime, text, context.sanitizer, { singleQuoted: svg }));
     if (uri === undefined) return undefined;
     const alt = imageAlt(metadata, mime) ?? (svg ? svgTitle(text) : undefined) ?? "output image";
-    return `<div class="output image${svg ? " svg" : ""}"><img src=${svg ? `'${uri}'` : `"${uri}"`} alt="${escapeHtml(alt)}"${imageSize(metadata, mime)}></div>`;
+    const floor = svg ? svgMinWidth(text) : undefined;
+    const style = floor === undefined ? "" : ` style="min-width:${floor}px"`;
+    return `<div class="output image${svg ? " svg" : ""}"><img src=${svg ? `'${uri}'` : `"${uri}"`} alt="${escapeHtml(alt)}"${imageSize(metadata, mime)}${style}></div>`;
   }
   switch (mime) {
     case "text/html": {
@@ -182,6 +184,31 @@ function imageAlt(metadata: Record<string, unknown>, mime: string): string | und
   const alt =
     typeof own === "object" && own !== null ? (own as Record<string, unknown>).alt : undefined;
   return typeof alt === "string" ? alt.slice(0, 500) : undefined;
+}
+
+/** The smallest label a diagram may be shrunk to, in CSS px (WCAG-minded, and the issue's 11 px). */
+const minLabelPx = 11;
+
+/**
+ * How narrow a diagram may be drawn: shrunk to fit its box only as far as its smallest font size
+ * stays at minLabelPx; past that its box scrolls. Undefined when the SVG gives no pixel width
+ * (it is then left to the stylesheet).
+ *
+ * @example
+ * svgMinWidth('<svg width="1031.4" font-size="12">'); // 946
+ */
+export function svgMinWidth(svg: string): number | undefined {
+  const root = /<svg\b[^>]*>/i.exec(svg)?.[0];
+  const width = root && /\swidth\s*=\s*["']?\s*([\d.]+)(?:px)?\s*["'\s>]/i.exec(root)?.[1];
+  if (!width || !Number.isFinite(Number(width)) || Number(width) <= 0) return undefined;
+  // font-size="12", font-size: 12px, or the shorthand font: 12px sans-serif.
+  const sizes = [
+    ...svg.matchAll(/font-size\s*[=:]\s*["']?\s*([\d.]+)|\bfont\s*:[^;}"'<]*?([\d.]+)px/gi),
+  ]
+    .map((m) => Number(m[1] ?? m[2]))
+    .filter((size) => Number.isFinite(size) && size > 0);
+  const smallest = sizes.length > 0 ? Math.min(...sizes) : minLabelPx;
+  return Math.ceil((Number(width) * minLabelPx) / Math.max(smallest, minLabelPx));
 }
 
 /**

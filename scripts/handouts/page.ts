@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 
 import type { Edition } from "./edition";
 import { escapeHtml } from "./escape";
+import { maxIndentClass } from "./highlight";
 import type { TocEntry } from "./markdown";
 
 export interface PageLink {
@@ -29,6 +30,8 @@ export interface PageOptions {
   next?: PageLink;
   /** The notebook this page was made from, offered for download. */
   source?: PageLink;
+  /** The course's repository, linked as what the downloaded notebook needs; none when not configured. */
+  repository?: string;
   /** Where this lesson can be opened and run (Binder, a JupyterHub); none when not configured. */
   launch?: LaunchLink[];
   /** The course's search page, linked from the header. */
@@ -115,6 +118,7 @@ h1,h2,h3,h4{line-height:1.25;margin:1.5em 0 .5em;scroll-margin-top:1rem}
 h1:hover .anchor,h2:hover .anchor,h3:hover .anchor,h4:hover .anchor{opacity:1}
 img,svg{max-width:100%;height:auto}
 .table{overflow-x:auto;max-width:100%}
+@media (max-width:40rem){.table th,.table td{min-width:9rem}}
 .table code{overflow-wrap:normal}
 table{border-collapse:collapse}
 th,td{border:1px solid var(--line);padding:.25rem .6rem}
@@ -122,10 +126,12 @@ code{font:.875em/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 :not(pre)>code{background:var(--code);padding:.1em .3em;border-radius:4px;overflow-wrap:anywhere}
 pre{position:relative;margin:.5rem 0;padding:.75rem 1rem;border-radius:6px;font:.875rem/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;overflow-wrap:anywhere;text-indent:4ch hanging each-line}
 pre code{font:inherit}
+pre [class^=w]{display:block;padding-left:calc(var(--i)*1ch + 4ch);text-indent:calc(var(--i)*-1ch - 4ch)}
+${Array.from({ length: maxIndentClass }, (_, i) => `.w${i + 1}{--i:${i + 1}}`).join("")}
 pre.code{background:var(--code);border:1px solid var(--line)}
 pre.code.has-copy{padding-top:1.9rem}
 .cell{margin:1rem 0}
-.cell.solution>.label{display:inline-block;margin-bottom:.25rem;padding:0 .5rem;border-radius:4px;background:var(--mark);font-size:.8rem}
+.cell.solution>.label{display:block;width:fit-content;margin-bottom:.25rem;padding:0 .5rem;border-radius:4px;background:var(--mark);font-size:.8rem}
 .output{margin:.25rem 0}
 pre.output{background:transparent;border-left:3px solid var(--line);border-radius:0}
 pre.stderr,pre.error{background:var(--err-bg);color:var(--err);border-left-color:var(--err)}
@@ -143,25 +149,27 @@ pre.stderr,pre.error{background:var(--err-bg);color:var(--err);border-left-color
 .site,.foot,.toc,.copy,.anchor,.skip{display:none!important}
 body{font-size:11pt;line-height:1.45}
 .layout{display:block;max-width:none;padding:0}
+main{padding-bottom:0}
 a{color:inherit;text-decoration:none}
 pre{overflow:visible;orphans:3;widows:3}
 pre.code.has-copy{padding-top:.75rem}
 img,tr{break-inside:avoid}
 h1,h2,h3,h4{break-after:avoid}
-.cell.markdown>:last-child{break-after:avoid}
+.cell.markdown>:last-child,.cell>.label{break-after:avoid}
 @page{margin:16mm}
 }`;
 
 /**
- * Diagrams (SVG outputs): at their own size, so labels keep their 12 px, scrolling inside their
- * box where the page is narrower; inverted on a dark page; fitted to the paper in print.
+ * Diagrams (SVG outputs): at most their own size, shrunk to their box only as far as their
+ * smallest label stays 11 px (each image's min-width, from outputs.ts), scrolling inside their box
+ * past that; inverted on a dark page; fitted to the paper in print.
  */
 export const diagramCss = `.output.svg{overflow-x:auto}
-.output.svg img{max-width:none}
+.output.svg img{max-width:100%}
 .full{font-size:.8rem}
 @media screen and (prefers-color-scheme:dark){:root:not([data-theme=light]) .output.svg img{${darkDiagram}}}
 @media screen{:root[data-theme=dark] .output.svg img{${darkDiagram}}}
-@media print{.full{display:none}.output.svg{overflow:visible}.output.svg img{max-width:100%}}`;
+@media print{.full{display:none}.output.svg{overflow:visible}.output.svg img{max-width:100%;min-width:0!important}}`;
 
 /** The search page's own styles. */
 export const searchCss = `.results li{margin:.75rem 0}
@@ -319,7 +327,7 @@ ${css}
 ${header}
 <div class="layout${toc.length > 0 ? " has-toc" : ""}">
 ${renderToc(toc)}<main id="content">
-${source ? renderSource(edition, source, options.launch ?? []) : ""}${body}
+${source ? renderSource(edition, source, options.launch ?? [], options.repository) : ""}${body}
 </main>
 </div>
 ${footer}<script>${script}</script>
@@ -328,12 +336,21 @@ ${(options.scripts ?? []).map((s) => `<script>${s.code}</script>\n`).join("")}</
 `;
 }
 
-function renderSource(edition: Edition, source: PageLink, launch: LaunchLink[]): string {
+function renderSource(
+  edition: Edition,
+  source: PageLink,
+  launch: LaunchLink[],
+  repository?: string,
+): string {
   const name = edition === "student" ? "Student" : "Instructor";
+  // The notebook alone cannot run: it imports the helper from the course folder.
+  const folder = repository
+    ? `<a href="${escapeHtml(repository)}">the course folder</a>`
+    : "the course folder";
   const runs = launch
     .map((link) => ` · <a href="${escapeHtml(link.href)}">${escapeHtml(link.title)}</a>`)
     .join("");
-  return `<p class="source">${name} edition · notebook: <a href="${escapeHtml(source.href)}" download>${escapeHtml(source.title)}</a> (it needs the course folder: it imports <code>./src/index</code>)${runs}</p>\n`;
+  return `<p class="source">${name} edition · notebook: <a href="${escapeHtml(source.href)}" download>${escapeHtml(source.title)}</a> (it needs ${folder}: it imports <code>./src/index</code>)${runs}</p>\n`;
 }
 
 function renderPager(index?: PageLink, prev?: PageLink, next?: PageLink): string {

@@ -65,6 +65,8 @@ function plainText(html: string): string {
   return (
     html
       .replace(/<button[\s\S]*?<\/button>/g, " ")
+      // A diagram's src holds its SVG with ">" unencoded (single-quoted): skip the tag whole.
+      .replace(/<img\b(?:[^>"']|"[^"]*"|'[^']*')*>/g, " ")
       // Inline markup joins the words around it ("socket.<span>AF_INET</span>"); blocks separate them.
       .replace(/<\/?(?:span|code|a|strong|em|b|i)\b[^>]*>/g, "")
       .replace(/<[^>]*>/g, " ")

@@ -21,12 +21,12 @@ export const studentCommands: { command: string; what: string }[] = [
 /**
  * The advice, one markdown list item each. What Run All does was seen in Jupyter Notebook 6 with
  * tslab 1.0.22: a cell that throws makes tslab cancel every cell already waiting (its
- * `execQueue.reset(200)`), so Run All stops at the first cell that fails; an unfinished exercise
- * fails only in its check cell, which prints FAIL without throwing.
+ * `execQueue.reset(200)`), so Run All stops at the first cell that throws; an unfinished exercise
+ * throws only inside the function its check calls, and the check prints FAIL without throwing.
  */
 export const studentAdvice: string[] = [
   "Run the cells **in order**, from the top, with Shift-Enter: a cell uses what the cells above it made. Each lesson's first cell closes what an earlier run left open.",
-  "**Run All** (Cell, then Run All) runs the lesson from the top until a cell fails: a check prints FAIL with a hint and the cells after it still run, but a cell that stops with an error (a red error text) makes tslab skip every cell after it. Fix that cell and run on from there.",
+  "**Run All** (Cell, then Run All) runs a lesson to its end, exercises not done yet included: their checks print FAIL with a hint and the cells after them still run. Only a cell that stops with an error (a red error text) makes tslab skip every cell after it: fix that cell and run on from there.",
   "A cell that **hangs** (its prompt stays `[*]`), or a port that seems taken: Kernel, then Restart (or Interrupt first), and run the lesson again from the top.",
   "Close a lesson you are done with by **File, then Close and Halt**: every open lesson keeps its own Jupyter kernel running, 200 to 270 MB of memory, until it is halted.",
   "A cell sent **right after a failing one** (within about 200 ms, as with a quick Shift-Enter, Shift-Enter) can be skipped by tslab without a word: its prompt stays empty. Run it again.",

@@ -3,8 +3,11 @@
  * browser). The real course is built (or, while notebooks/ is empty, the fixture course), every
  * page is opened from file://, and the test checks: no console error, no request leaving the page,
  * links that resolve, a print view without navigation; at 1280 and 390 px no element wider than
- * its container and every output's and code line's full text visible; every text colour at
- * 4.5:1 or more against its background in both themes; diagram alt texts from their titles; the
+ * its container, every output's and code line's full text visible and the lesson's title on the
+ * first screen; every text colour at 4.5:1 or more against its background in both themes; diagram
+ * alt texts from their titles and labels of 11 px or more at 1280 px; the skip link first, no
+ * aria-hidden element focusable, copy buttons visible and clear of the code, a jumped-to heading
+ * marked in the contents and not flush against the top, no launch link unless configured; the
  * theme button's choice kept; search finding a word of a lesson's body and linking to it; two
  * lessons printed to PDF with no page under a third full but a lesson's last (Poppler's pdftoppm
  * measures the pages). The hostile fixture must open no dialog.
@@ -385,6 +388,56 @@ describe.skipIf(!hasChromium)(
             opened.setViewportSize({ width, height: 900 }),
           );
           for (const problem of await overflowing(page)) problems.push(`${name}: ${problem}`);
+          // A wrapped code line's further parts never start left of where its own text starts (they
+          // hang 4 characters further in; where the text after the indentation is one word too long
+          // for the rest of the first visual line, the browser breaks after the indentation, and
+          // that word starts on the next one, at the hanging indent: allowed).
+          const shallow = await page.$$eval("pre.code code", (blocks) => {
+            const found: string[] = [];
+            for (const code of blocks) {
+              const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+              // Character by character: where the line's own text starts, then any character of a
+              // later visual line of the same source line that is not to the right of it.
+              const range = document.createRange();
+              let lineStart: number | undefined;
+              let firstTop: number | undefined;
+              let reported = false;
+              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const text = node.textContent ?? "";
+                for (let i = 0; i < text.length; i++) {
+                  if (text[i] === "\n") {
+                    lineStart = undefined;
+                    firstTop = undefined;
+                    reported = false;
+                    continue;
+                  }
+                  range.setStart(node, i);
+                  range.setEnd(node, i + 1);
+                  const rect = range.getBoundingClientRect();
+                  if (rect.width === 0) continue;
+                  if (firstTop === undefined) firstTop = rect.top;
+                  if (lineStart === undefined && text[i] !== " ") lineStart = rect.left;
+                  else if (
+                    !reported &&
+                    lineStart !== undefined &&
+                    rect.top > firstTop + rect.height / 2 &&
+                    rect.left < lineStart - 1
+                  ) {
+                    found.push(`"${text.slice(Math.max(0, i - 30), i + 10)}"`);
+                    reported = true;
+                  }
+                }
+              }
+            }
+            return found;
+          });
+          for (const line of shallow)
+            problems.push(`${name}: a wrapped part left of its line: ${line}`);
+          // The contents (folded on a phone) must not push the lesson's title off the first screen.
+          const titleBottom = await page.evaluate(
+            () => document.querySelector("main h1")?.getBoundingClientRect().bottom ?? 0,
+          );
+          if (titleBottom > 900) problems.push(`${name}: the title ends ${titleBottom} px down`);
           await screenshot(page, `${path.basename(name, ".html")}-${width}`, false);
           await page.close();
         }
@@ -396,8 +449,12 @@ describe.skipIf(!hasChromium)(
     test("every text colour is at least 4.5:1 against its background, in the light and the dark theme", async () => {
       const problems: string[] = [];
       for (const scheme of ["light", "dark"] as const) {
-        for (const name of pages()) {
-          const { page } = await visit(pathToFileURL(path.join(site, name)).href);
+        // The search page with results shown: its excerpts are muted text too.
+        for (const name of [...pages(), "search.html?q=socket"]) {
+          const [file, query] = name.split("?");
+          const url = `${pathToFileURL(path.join(site, file)).href}${query ? `?${query}` : ""}`;
+          const { page } = await visit(url);
+          if (query) await page.locator("#results a").first().waitFor();
           await page.emulateMedia({ colorScheme: scheme });
           for (const problem of await lowContrast(page))
             problems.push(`${scheme}, ${name}: ${problem}`);
@@ -430,6 +487,21 @@ describe.skipIf(!hasChromium)(
         }
         diagrams += found.length;
         if (found.length > 0) {
+          // At 1280 px each diagram is drawn at a scale that keeps its smallest label 11 px or more.
+          await page.setViewportSize({ width: 1280, height: 900 });
+          const labels = await page.$$eval(".output.svg img", (images) =>
+            images.map((img) => {
+              const image = img as HTMLImageElement;
+              const src = image.getAttribute("src") ?? "";
+              const svg = decodeURIComponent(src.slice(src.indexOf(",") + 1));
+              const sizes = [...svg.matchAll(/font-size\s*[=:]\s*["']?\s*([\d.]+)/g)].map((m) =>
+                Number(m[1]),
+              );
+              const scale = image.getBoundingClientRect().width / image.naturalWidth;
+              return scale * Math.min(16, ...sizes);
+            }),
+          );
+          for (const px of labels) expect(px, name).toBeGreaterThanOrEqual(11);
           // Its button opens the picture alone, at full size, in a page of its own.
           const [alone] = await Promise.all([
             page.waitForEvent("popup"),
@@ -448,6 +520,65 @@ describe.skipIf(!hasChromium)(
       }
       if (course.files === courseFiles) expect(diagrams).toBeGreaterThan(0);
     }, 120_000);
+
+    test("keyboard and jumps: the skip link comes first, hidden anchors take no focus, copy buttons show and cover no code, a jumped-to heading is marked and not flush", async () => {
+      const lesson = pages()[pages().length > 3 ? 3 : 1];
+      const { page } = await visit(pathToFileURL(path.join(site, lesson)).href);
+      await page.keyboard.press("Tab");
+      const first = await page.evaluate(() => {
+        const e = document.activeElement as HTMLElement;
+        return { className: e.className, top: e.getBoundingClientRect().top };
+      });
+      expect(first.className).toBe("skip");
+      expect(first.top).toBeGreaterThanOrEqual(0);
+      await screenshot(page, "skip-link-focused", false);
+      // No element hidden from assistive technology can be reached with Tab.
+      const focusableHidden = await page.$$eval(
+        '[aria-hidden="true"] , [aria-hidden="true"] *',
+        (all) =>
+          all.filter((e) => (e as HTMLElement).tabIndex >= 0).map((e) => e.outerHTML.slice(0, 80)),
+      );
+      expect(focusableHidden).toEqual([]);
+      // Copy buttons: always visible (not only on hover), reachable, and above the first line.
+      const copies = await page.$$eval("pre.code", (blocks) =>
+        blocks.map((pre) => {
+          const button = pre.querySelector("button.copy") as HTMLElement;
+          const style = getComputedStyle(button);
+          const range = document.createRange();
+          range.selectNodeContents(pre.querySelector("code") as Element);
+          const firstLine = range.getClientRects()[0];
+          return {
+            visible: style.visibility === "visible" && Number(style.opacity) === 1,
+            tabIndex: button.tabIndex,
+            overlap: button.getBoundingClientRect().bottom - (firstLine?.top ?? Infinity),
+          };
+        }),
+      );
+      expect(copies.length).toBeGreaterThan(0);
+      for (const copy of copies) {
+        expect(copy.visible).toBe(true);
+        expect(copy.tabIndex).toBe(0);
+        expect(copy.overlap).toBeLessThanOrEqual(0);
+      }
+      // Jumping to a section from the contents: its heading sits a little below the top, marked.
+      const link = page.locator(".toc a").nth(3);
+      const id = decodeURIComponent((await link.getAttribute("href"))?.slice(1) ?? "");
+      await link.click();
+      await page.waitForFunction(
+        (target) =>
+          document.querySelector(`.toc a[aria-current]`)?.getAttribute("href") === `#${target}`,
+        id,
+      );
+      const top = await page.evaluate(
+        (target) => document.getElementById(target)?.getBoundingClientRect().top ?? -1,
+        id,
+      );
+      expect(top).toBeGreaterThanOrEqual(8);
+      await screenshot(page, "jumped-to-section", false);
+      // With no repository or hub configured, no launch link.
+      expect(await page.getByText(/Open in (Binder|your JupyterHub)/).count()).toBe(0);
+      await page.close();
+    });
 
     test("the theme button switches light and dark and the page remembers the choice", async () => {
       const url = pathToFileURL(path.join(site, pages()[1])).href;
@@ -546,6 +677,8 @@ describe.skipIf(!hasChromium)(
             );
           }
           expect(fullness.length, name).toBeGreaterThan(1);
+          // The last page may be short, not empty (padding spilling over made a blank one).
+          if ((fullness.at(-1) ?? 0) === 0) report.push(`${name}: its last page is blank`);
         }
         expect(report).toEqual([]);
       },

@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, test } from "vitest";
 
-import { createHighlighter, type Highlighter } from "../../scripts/handouts/highlight";
+import {
+  createHighlighter,
+  type Highlighter,
+  hangIndentedLines,
+} from "../../scripts/handouts/highlight";
 
 let highlighter: Highlighter;
 beforeAll(async () => {
@@ -69,5 +73,25 @@ describe("createHighlighter", () => {
     const html = highlighter.highlight(`${line}\nconst ok = 1;`, "ts");
     expect(html.split("\n")[0]).not.toContain("<span");
     expect(html.split("\n")[1]).toContain("<span class=k>const</span>");
+  });
+});
+
+describe("hangIndentedLines", () => {
+  test("puts each indented line in a block of its indentation, keeping the text and its line breaks", () => {
+    const code = "if (a) {\n  <span class=f>go</span>();\n\n      deep();\n}";
+    const html = hangIndentedLines(code);
+    expect(html).toBe(
+      "if (a) {\n<span class=w2>  <span class=f>go</span>();\n</span>\n<span class=w6>      deep();\n</span>}",
+    );
+    expect(html.replace(/<[^>]*>/g, "")).toBe(code.replace(/<[^>]*>/g, ""));
+  });
+
+  test("measures the indentation inside a token's span, and gives a deep one a style", () => {
+    expect(hangIndentedLines("<span class=c>  // note</span>")).toBe(
+      "<span class=w2><span class=c>  // note</span></span>",
+    );
+    expect(hangIndentedLines(`${" ".repeat(40)}x`)).toBe(
+      `<span class=w style=--i:40>${" ".repeat(40)}x</span>`,
+    );
   });
 });

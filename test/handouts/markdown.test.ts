@@ -53,7 +53,7 @@ describe("markdown.render", () => {
       env,
     );
     expect(html).toContain(
-      'As lesson <a href="04_client.html">04</a> showed, and lessons <a href="03_server.html">03</a> and <a href="06_closing.html">06</a> (not lesson 99).',
+      'As <a href="04_client.html">lesson 04</a> showed, and lessons <a href="03_server.html">03</a> and <a href="06_closing.html">06</a> (not lesson 99).',
     );
     expect(html).toContain('<h2 id="lesson-04">Lesson 04 <a');
     expect(html).toContain('<code>lesson 04</code> and <a href="x.html">lesson 03</a>');

@@ -1,7 +1,12 @@
 import { describe, expect, test } from "vitest";
 
 import type { Output } from "../../scripts/handouts/notebook";
-import { fixConsole, mergeStreams, renderOutputs } from "../../scripts/handouts/outputs";
+import {
+  fixConsole,
+  mergeStreams,
+  renderOutputs,
+  svgMinWidth,
+} from "../../scripts/handouts/outputs";
 import { createSanitizer } from "../../scripts/handouts/sanitize";
 
 const context = {
@@ -85,6 +90,22 @@ describe("renderOutputs", () => {
       context,
     );
     expect(titled).toContain('alt="Three clients &amp; one server"');
+  });
+
+  test("lets a diagram shrink to its box only as far as its smallest label stays 11 px", () => {
+    const html = renderOutputs(
+      [
+        display({
+          "image/svg+xml":
+            '<svg xmlns="http://www.w3.org/2000/svg" width="1031.4" height="904" font-size="12"><text font-size="12">a</text></svg>',
+        }),
+      ],
+      context,
+    );
+    // 1031.4 px at 12 px labels: 946 px wide when they are 11 px.
+    expect(html).toContain(' style="min-width:946px"></div>');
+    expect(svgMinWidth('<svg width="600"><text style="font-size:10px">a</text></svg>')).toBe(600);
+    expect(svgMinWidth('<svg viewBox="0 0 10 10"><text>a</text></svg>')).toBeUndefined();
   });
 
   test("encodes an SVG's single quotes, so its text cannot leave the single-quoted src attribute", () => {

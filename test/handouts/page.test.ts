@@ -62,6 +62,20 @@ describe("renderPage", () => {
     );
   });
 
+  test("links the course's repository as what the notebook needs, when one is configured", () => {
+    const html = renderPage({
+      title: "T",
+      courseTitle: "C",
+      body: "",
+      edition: "student",
+      source: { href: "t.ipynb", title: "t.ipynb" },
+      repository: "https://github.com/o/r",
+    });
+    expect(html).toContain(
+      '(it needs <a href="https://github.com/o/r">the course folder</a>: it imports <code>./src/index</code>)',
+    );
+  });
+
   test("links where the lesson runs only when given, and the search page", () => {
     const html = renderPage({
       title: "T",

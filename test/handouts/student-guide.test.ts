@@ -60,6 +60,12 @@ describe("the student README", () => {
     }
   });
 
+  test("names the commands and the import the main README names", async () => {
+    const main = await readFile(path.join(root, "README.md"), "utf8");
+    for (const { command } of studentCommands) expect(main).toContain(command);
+    expect(main).toContain(importLine.slice(importLine.indexOf("from ")).replace(/;$/, ""));
+  });
+
   test("lists the lessons it is given, linked", () => {
     expect(readme).toContain("- [01. Basics](01_basics.ipynb)");
   });
