@@ -4,6 +4,7 @@
  * buffer: when it is full, new datagrams are dropped (drop-newest) and counted.
  */
 import type { Address } from "../address";
+import { startTimeout } from "./wait";
 
 /**
  * Internal: one received datagram and its sender.
@@ -71,23 +72,23 @@ export class DatagramQueue {
   /** Waits for the next datagram; after `timeout` ms rejects with `onTimeout()`. */
   wait(timeout: number | undefined, onTimeout: () => Error): Promise<Datagram> {
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      let cancelTimeout: (() => void) | undefined;
       const waiter: Waiter = {
         resolve: (d) => {
-          clearTimeout(timer);
+          cancelTimeout?.();
           resolve(d);
         },
         reject: (err) => {
-          clearTimeout(timer);
+          cancelTimeout?.();
           reject(err);
         },
       };
       this.waiters.push(waiter);
       if (timeout !== undefined) {
-        timer = setTimeout(() => {
+        cancelTimeout = startTimeout(timeout, () => {
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
           reject(onTimeout());
-        }, timeout);
+        });
       }
     });
   }

@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { formatAddress, toSocketError } from "../../errors/socket-error";
 import type { Address } from "../address";
-import { handlesClosed, timeoutError, waitFor } from "./wait";
+import { handlesClosed, startTimeout, timeoutError, waitFor } from "./wait";
 
 /**
  * Internal: a new connection and its addresses, read when it arrived.
@@ -101,9 +101,9 @@ export class Listener {
     if (waiting) return Promise.resolve(waiting);
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      let cancelTimeout: (() => void) | undefined;
       const done = (then: () => void) => {
-        if (timer !== undefined) clearTimeout(timer);
+        cancelTimeout?.();
         signal.removeEventListener("abort", onAbort);
         const i = this.acceptors.indexOf(take);
         if (i >= 0) this.acceptors.splice(i, 1);
@@ -115,9 +115,8 @@ export class Listener {
       signal.addEventListener("abort", onAbort);
       if (timeout !== undefined) {
         const where = `waiting for a connection on ${formatAddress(...this.address)}`;
-        timer = setTimeout(
-          () => done(() => reject(timeoutError("accept", where, timeout))),
-          timeout,
+        cancelTimeout = startTimeout(timeout, () =>
+          done(() => reject(timeoutError("accept", where, timeout))),
         );
       }
     });

@@ -9,6 +9,7 @@
  * slows the sender down), and resumed once the reader has caught up.
  */
 import { SocketUsageError } from "../../errors/socket-error";
+import { startTimeout } from "./wait";
 
 /**
  * Internal: what the queue needs from the connection to apply backpressure (a net.Socket has it).
@@ -25,7 +26,7 @@ interface Waiter {
   max: number;
   resolve: (data: Buffer) => void;
   reject: (err: Error) => void;
-  timer: NodeJS.Timeout | undefined;
+  cancelTimeout: (() => void) | undefined;
 }
 
 /**
@@ -107,13 +108,13 @@ export class ReceiveQueue {
         : Promise.resolve(this.take(max));
     }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { max, resolve, reject, timer: undefined };
+      const waiter: Waiter = { max, resolve, reject, cancelTimeout: undefined };
       if (timeout !== undefined) {
-        waiter.timer = setTimeout(() => {
+        waiter.cancelTimeout = startTimeout(timeout, () => {
           // Leaving the line before rejecting: bytes that arrive later go to the next reader.
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
           reject(onTimeout ? onTimeout() : new SocketUsageError("ERR_TIMEOUT", "recv timed out"));
-        }, timeout);
+        });
       }
       this.waiters.push(waiter);
     });
@@ -172,6 +173,6 @@ export class ReceiveQueue {
 }
 
 function settle(w: Waiter, action: () => void): void {
-  if (w.timer !== undefined) clearTimeout(w.timer);
+  w.cancelTimeout?.();
   action();
 }

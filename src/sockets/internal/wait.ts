@@ -34,6 +34,34 @@ export interface WaitOptions {
 }
 
 /**
+ * Internal: calls `expire` once `ms` milliseconds have passed and what the system finished in
+ * that time has been delivered; returns the function that cancels it.
+ *
+ * Why not a bare setTimeout: libuv runs due timers before it polls for I/O. A process that did not
+ * get the CPU for longer than the timeout (30 Jupyter kernels on 2 cores) would find, on waking,
+ * the timer and the finished connect (or the arrived bytes) both due, and the timer would win: a
+ * false "timed out" for what the operating system did in time. So the timer only schedules the
+ * expiry with setImmediate, which runs after that iteration's poll phase: an event that was
+ * already there is delivered first and cancels the expiry. Python's timeouts behave the same
+ * way, as poll(2) reports a descriptor that is ready, however late the process runs.
+ *
+ * @example
+ * const cancel = startTimeout(2000, () => reject(timeoutError("recv", "...", 2000)));
+ * // when the data comes first:
+ * cancel();
+ */
+export function startTimeout(ms: number, expire: () => void): () => void {
+  let immediate: NodeJS.Immediate | undefined;
+  const timer = setTimeout(() => {
+    immediate = setImmediate(expire);
+  }, ms);
+  return () => {
+    clearTimeout(timer);
+    if (immediate !== undefined) clearImmediate(immediate);
+  };
+}
+
+/**
  * Internal: resolves with the arguments of the first `resolveOn` event; rejects with `mapError`
  * of the first `rejectOn` event, on timeout or on abort.
  *
@@ -48,7 +76,7 @@ export function waitFor(
   options: WaitOptions = {},
 ): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimeout: (() => void) | undefined;
     const onResolve = (...args: unknown[]) => {
       cleanup();
       resolve(args);
@@ -65,7 +93,7 @@ export function waitFor(
       for (const e of resolveOn) emitter.off(e, onResolve);
       for (const e of rejectOn) emitter.off(e, onReject);
       options.signal?.removeEventListener("abort", onAbort);
-      if (timer !== undefined) clearTimeout(timer);
+      cancelTimeout?.();
     };
     if (options.signal?.aborted) {
       reject(options.signal.reason);
@@ -75,10 +103,10 @@ export function waitFor(
     for (const e of rejectOn) emitter.on(e, onReject);
     options.signal?.addEventListener("abort", onAbort);
     if (options.timeout !== undefined) {
-      timer = setTimeout(() => {
+      cancelTimeout = startTimeout(options.timeout, () => {
         cleanup();
         reject(options.onTimeout ? options.onTimeout() : new Error("timed out"));
-      }, options.timeout);
+      });
     }
   });
 }
