@@ -348,10 +348,18 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     max: number,
     options: TimeoutOption = {},
   ): PairPromise<[data: Buffer, address: Address], "recvfrom"> {
+    const receiving = this.pending.run((done) => this.receive(max, options, "recvfrom", done));
     return pairPromise(
-      this.pending.run((done) => this.receive(max, options, "recvfrom", done)),
+      receiving,
       "recvfrom",
       "const [data, sender] = await udp.recvfrom(1024)",
+      () => {
+        // Unpacked without await: the next recv or recvfrom gets this datagram.
+        receiving.then(
+          ([data, from]) => this.queue.requeue({ data, from }),
+          () => {},
+        );
+      },
     );
   }
 

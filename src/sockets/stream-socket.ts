@@ -192,16 +192,21 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   accept(
     options: TimeoutOption = {},
   ): PairPromise<[connection: StreamSocket, address: Address], "accept"> {
+    const call = { slipped: false };
     return pairPromise(
-      this.pending.run((done) => this.acceptNow(options, done)),
+      this.pending.run((done) => this.acceptNow(options, done, call)),
       "accept",
       "const [connection, clientAddress] = await server.accept()",
+      () => {
+        call.slipped = true;
+      },
     );
   }
 
   private async acceptNow(
     options: TimeoutOption,
     done: () => void,
+    call: { slipped: boolean },
   ): Promise<[connection: StreamSocket, address: Address]> {
     try {
       this.usable("accept");
@@ -214,6 +219,14 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
         arrival = await this.listener.next(timeout, this.closed.signal);
       } catch (err) {
         throw atCall(err);
+      }
+      if (call.slipped) {
+        // Unpacked without await: the next accept() gets this connection.
+        this.listener.requeue(arrival);
+        throw misuse.forgotAwait(
+          "accept",
+          "const [connection, clientAddress] = await server.accept()",
+        );
       }
       const connection = new StreamSocket(this.family);
       connection.side = "server";

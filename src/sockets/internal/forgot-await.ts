@@ -31,18 +31,24 @@ export interface PairPromise<T, Call extends string> extends Promise<T> {
 }
 
 /**
- * Internal: gives `promise` the iterator that explains the missing `await`.
+ * Internal: gives `promise` the iterator that explains the missing `await`. The call itself still
+ * runs, and nobody will ever see its result: `onSlip` hands that result back to the socket (the
+ * connection or datagram would otherwise be lost, and the corrected cell's `await` would wait
+ * for it forever); its failure is nobody's unhandled rejection.
  *
  * @example
- * return pairPromise(this.acceptNow(options), "accept", "const [connection, clientAddress] = await server.accept()");
+ * return pairPromise(this.acceptNow(options), "accept", "const [connection, clientAddress] = await server.accept()", () => (call.slipped = true));
  */
 export function pairPromise<T, Call extends string>(
   promise: Promise<T>,
   call: Call,
   example: string,
+  onSlip?: () => void,
 ): PairPromise<T, Call> {
   Object.defineProperty(promise, Symbol.iterator, {
     value: () => {
+      promise.catch(() => {});
+      onSlip?.();
       throw misuse.forgotAwait(call, example);
     },
   });

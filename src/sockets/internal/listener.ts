@@ -123,6 +123,13 @@ export class Listener {
     });
   }
 
+  /** Gives back a connection an accept() took but nobody will see: first in line again. */
+  requeue(arrival: Arrival): void {
+    const acceptor = this.acceptors.shift();
+    if (acceptor) acceptor(arrival);
+    else this.pending.unshift(arrival);
+  }
+
   /**
    * Stops listening and closes the connections not yet accepted. The port is free when this
    * resolves. Accepted connections are not touched: they live on, as in Python.

@@ -33,6 +33,52 @@ describe("unpacking a Promise instead of awaiting it (a forgotten await)", () =>
     }).toThrow(/^recvfrom\(\) returns a Promise: did you forget `await`\?/);
   });
 
+  test("the connection that accept took is not lost: the corrected accept gets it, whether it came before or after", async () => {
+    const server = await listeningServer();
+    const early = socket();
+    await early.connect(["127.0.0.1", server.localPort]);
+    expect(() => {
+      const [c] = server.accept();
+      return c;
+    }).toThrow(/did you forget `await`/);
+    const [first] = await server.accept({ timeout: 5000 });
+    expect(first.remotePort).toBe(early.localPort);
+
+    expect(() => {
+      const [c] = server.accept();
+      return c;
+    }).toThrow(/did you forget `await`/);
+    const accepting = server.accept({ timeout: 5000 });
+    const late = socket();
+    await late.connect(["127.0.0.1", server.localPort]);
+    const [second] = await accepting;
+    expect(second.remotePort).toBe(late.localPort);
+  });
+
+  test("the datagram that recvfrom took is not lost: the corrected recvfrom gets it, whether it came before or after", async () => {
+    const udp = socket(AF_INET, SOCK_DGRAM);
+    await udp.bind(0);
+    const sender = socket(AF_INET, SOCK_DGRAM);
+    await sender.sendto(Buffer.from("early"), ["127.0.0.1", udp.localPort]);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // it has arrived
+    expect(() => {
+      const [d] = udp.recvfrom(1024);
+      return d;
+    }).toThrow(/did you forget `await`/);
+    const [first] = await udp.recvfrom(1024, { timeout: 5000 });
+    expect(first.toString()).toBe("early");
+
+    expect(() => {
+      const [d] = udp.recvfrom(1024);
+      return d;
+    }).toThrow(/did you forget `await`/);
+    const receiving = udp.recvfrom(1024, { timeout: 5000 });
+    await sender.sendto(Buffer.from("late"), ["127.0.0.1", udp.localPort]);
+    const [second, from] = await receiving;
+    expect(second.toString()).toBe("late");
+    expect(from).toEqual(sender.getsockname());
+  });
+
   test("awaited, accept resolves with the pair as before", async () => {
     const server = await listeningServer();
     const accepting = server.accept({ timeout: 5000 });
