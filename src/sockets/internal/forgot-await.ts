@@ -54,3 +54,34 @@ export function pairPromise<T, Call extends string>(
   });
   return promise as PairPromise<T, Call>;
 }
+
+const giveBacks = new WeakMap<object, () => void>();
+
+/**
+ * Internal: registers what to do when `promise`, the result of a recv, is used as bytes without
+ * `await` (`decode(sock.recv(1024))`): `giveBack` gets the bytes it took, once it has them, so
+ * that the corrected cell's `await sock.recv(1024)` finds them.
+ *
+ * @example
+ * return whenUnawaited(this.pending.run(...), (data) => this[kUnrecv](data));
+ */
+export function whenUnawaited<T>(promise: Promise<T>, giveBack: (value: T) => void): Promise<T> {
+  giveBacks.set(promise, () => {
+    promise.then(giveBack, () => {});
+  });
+  return promise;
+}
+
+/**
+ * Internal: `value` was used as bytes without `await` (decode, send): if it is a recv's Promise,
+ * what that recv takes goes back to its socket; its failure is nobody's unhandled rejection.
+ *
+ * @example
+ * if (data instanceof Promise) { unawaited(data); throw misuse.promiseNotBytes("decode"); }
+ */
+export function unawaited(value: Promise<unknown>): void {
+  value.catch(() => {});
+  const giveBack = giveBacks.get(value);
+  giveBacks.delete(value);
+  giveBack?.();
+}

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, test } from "vitest";
 import { AF_INET, SOCK_DGRAM } from "../../../src/sockets/constants";
 import { closeAll } from "../../../src/sockets/open-sockets";
 import { socket } from "../../../src/sockets/socket";
-import { listeningServer } from "../../support/stream-pair";
+import { decode } from "../../../src/sockets/text";
+import { connectedPair, listeningServer } from "../../support/stream-pair";
 
 afterEach(async () => {
   await closeAll();
@@ -77,6 +78,36 @@ describe("unpacking a Promise instead of awaiting it (a forgotten await)", () =>
     const [second, from] = await receiving;
     expect(second.toString()).toBe("late");
     expect(from).toEqual(sender.getsockname());
+  });
+
+  test("the bytes a recv took are not lost when it is decoded without await: the corrected recv gets them", async () => {
+    const { client, connection } = await connectedPair();
+    await client.send(Buffer.from("hello"));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // they have arrived
+    expect(() => decode(connection.recv(1024))).toThrow(/did you forget `await`/);
+    expect(decode(await connection.recv(1024, { timeout: 5000 }))).toBe("hello");
+
+    expect(() => decode(connection.recv(1024))).toThrow(/did you forget `await`/);
+    const receiving = connection.recv(1024, { timeout: 5000 });
+    await client.send(Buffer.from("later"));
+    expect(decode(await receiving)).toBe("later");
+  });
+
+  test("the same for send(sock.recv(...)) and for a UDP recv", async () => {
+    const { client, connection } = await connectedPair();
+    await client.send(Buffer.from("echo me"));
+    await expect(client.send(connection.recv(1024) as never)).rejects.toThrow(
+      /did you forget `await`/,
+    );
+    expect(decode(await connection.recv(1024, { timeout: 5000 }))).toBe("echo me");
+
+    const udp = socket(AF_INET, SOCK_DGRAM);
+    await udp.bind(0);
+    const sender = socket(AF_INET, SOCK_DGRAM);
+    expect(() => decode(udp.recv(1024))).toThrow(/did you forget `await`/);
+    const receiving = udp.recv(1024, { timeout: 5000 });
+    await sender.sendto(Buffer.from("datagram"), ["127.0.0.1", udp.localPort]);
+    expect(decode(await receiving)).toBe("datagram");
   });
 
   test("awaited, accept resolves with the pair as before", async () => {
