@@ -7,7 +7,19 @@
  * says it in any later type error ("Property 'recv' does not exist on type 'accept() returns a
  * Promise: did you forget await?'").
  */
+import { inspect } from "node:util";
 import { misuse } from "../../errors/misuse";
+
+/**
+ * Printed (`console.log(data)`, or a cell ending with it), such a Promise says what it is and
+ * what was probably meant. Nothing is given back: the program may still await it.
+ */
+function explainWhenPrinted(promise: Promise<unknown>, call: string, example: string): void {
+  Object.defineProperty(promise, inspect.custom, {
+    value: (_depth: number, options: object) =>
+      `${inspect(promise, { ...options, customInspect: false })} (${call}() returns a Promise: did you forget \`await\`? ${example})`,
+  });
+}
 
 /**
  * What an unpacked Promise's parts are typed as: a sentence naming the slip.
@@ -52,6 +64,7 @@ export function pairPromise<T, Call extends string>(
       throw misuse.forgotAwait(call, example);
     },
   });
+  explainWhenPrinted(promise, call, example);
   return promise as PairPromise<T, Call>;
 }
 
@@ -59,8 +72,8 @@ const giveBacks = new WeakMap<object, () => void>();
 
 /**
  * Internal: registers what to do when `promise`, the result of a recv, is used as bytes without
- * `await` (`decode(sock.recv(1024))`): `giveBack` gets the bytes it took, once it has them, so
- * that the corrected cell's `await sock.recv(1024)` finds them.
+ * `await` (`decode(sock.recv(1024))`, `data.toString()`): `giveBack` gets the bytes it took, once
+ * it has them, so that the corrected cell's `await sock.recv(1024)` finds them.
  *
  * @example
  * return whenUnawaited(this.pending.run(...), (data) => this[kUnrecv](data));
@@ -69,6 +82,15 @@ export function whenUnawaited<T>(promise: Promise<T>, giveBack: (value: T) => vo
   giveBacks.set(promise, () => {
     promise.then(giveBack, () => {});
   });
+  // `data.toString()` (or `${data}`) is how Node code often decodes a Buffer; on a Promise it
+  // would give "[object Promise]" and no error.
+  Object.defineProperty(promise, "toString", {
+    value: () => {
+      unawaited(promise);
+      throw misuse.forgotAwait("recv", "const data = await sock.recv(1024)");
+    },
+  });
+  explainWhenPrinted(promise, "recv", "const data = await sock.recv(1024)");
   return promise;
 }
 

@@ -1,3 +1,5 @@
+import { inspect } from "node:util";
+
 import { afterEach, describe, expect, test } from "vitest";
 
 import { AF_INET, SOCK_DGRAM } from "../../../src/sockets/constants";
@@ -91,6 +93,30 @@ describe("unpacking a Promise instead of awaiting it (a forgotten await)", () =>
     const receiving = connection.recv(1024, { timeout: 5000 });
     await client.send(Buffer.from("later"));
     expect(decode(await receiving)).toBe("later");
+  });
+
+  test("data.toString() and a template string of a recv without await say so too, and keep the bytes", async () => {
+    const { client, connection } = await connectedPair();
+    await client.send(Buffer.from("hello"));
+    expect(() => connection.recv(1024).toString()).toThrow(
+      "recv() returns a Promise: did you forget `await`? Write `const data = await sock.recv(1024)`",
+    );
+    expect(() => `${connection.recv(1024)}`).toThrow(/did you forget `await`/);
+    expect(decode(await connection.recv(1024, { timeout: 5000 }))).toBe("hello");
+  });
+
+  test("printed, the Promise of a recv or accept says await is missing, and can still be awaited", async () => {
+    const { client, connection, server } = await connectedPair();
+    const receiving = connection.recv(1024, { timeout: 5000 });
+    expect(inspect(receiving)).toBe(
+      "Promise { <pending> } (recv() returns a Promise: did you forget `await`? const data = await sock.recv(1024))",
+    );
+    expect(inspect(server.accept({ timeout: 5000 }))).toMatch(
+      /^Promise \{ <pending> \} \(accept\(\) returns a Promise: did you forget `await`\? const \[connection, clientAddress\] = await server\.accept\(\)\)$/,
+    );
+    await client.send(Buffer.from("still here"));
+    expect(decode(await receiving)).toBe("still here");
+    await closeAll();
   });
 
   test("the same for send(sock.recv(...)) and for a UDP recv", async () => {
