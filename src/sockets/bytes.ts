@@ -5,6 +5,7 @@
 
 import { misuse } from "../errors/misuse";
 import { SocketUsageError } from "../errors/socket-error";
+import { unawaited } from "./internal/forgot-await";
 
 /**
  * Internal: `data` as a Buffer sharing its memory; a string or anything else is the learner's
@@ -17,7 +18,10 @@ import { SocketUsageError } from "../errors/socket-error";
 export function asBytes(data: unknown, operation: string): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof Promise) throw misuse.promiseNotBytes(operation);
+  if (data instanceof Promise) {
+    unawaited(data);
+    throw misuse.promiseNotBytes(operation);
+  }
   const got = typeof data === "string" ? "a string" : String(data);
   throw new SocketUsageError(
     "ERR_INVALID_ARGUMENT",

@@ -14,7 +14,7 @@ import { asBytes, preview } from "./bytes";
 import { type AddressFamily, AF_INET, AF_INET6, SOCK_DGRAM } from "./constants";
 import { DatagramQueue } from "./internal/datagram-queue";
 import { Endpoint } from "./internal/endpoint";
-import { type PairPromise, pairPromise } from "./internal/forgot-await";
+import { type PairPromise, pairPromise, whenUnawaited } from "./internal/forgot-await";
 import { PendingCalls } from "./internal/pending-calls";
 import { kHeldPort, kRelease } from "./internal/symbols";
 import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
@@ -332,9 +332,15 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * const reply = await udp.recv(1024, { timeout: 1000 });
    */
   recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
-    return this.pending.run((done) =>
-      this.receive(max, options, "recv", done).then(([data]) => data),
+    let from: Address | undefined;
+    const receiving = this.pending.run((done) =>
+      this.receive(max, options, "recv", done).then(([data, sender]) => {
+        from = sender;
+        return data;
+      }),
     );
+    // decode(udp.recv(1024)) without await: the next recv gets this datagram.
+    return whenUnawaited(receiving, (data) => this.queue.requeue({ data, from: from as Address }));
   }
 
   /**
@@ -348,10 +354,18 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     max: number,
     options: TimeoutOption = {},
   ): PairPromise<[data: Buffer, address: Address], "recvfrom"> {
+    const receiving = this.pending.run((done) => this.receive(max, options, "recvfrom", done));
     return pairPromise(
-      this.pending.run((done) => this.receive(max, options, "recvfrom", done)),
+      receiving,
       "recvfrom",
       "const [data, sender] = await udp.recvfrom(1024)",
+      () => {
+        // Unpacked without await: the next recv or recvfrom gets this datagram.
+        receiving.then(
+          ([data, from]) => this.queue.requeue({ data, from }),
+          () => {},
+        );
+      },
     );
   }
 

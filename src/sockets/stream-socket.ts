@@ -13,7 +13,7 @@ import { asBytes, preview } from "./bytes";
 import { AF_INET6, SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } from "./constants";
 import { Connection, connectTo } from "./internal/connection";
 import { ConnectedEndpoint } from "./internal/endpoint";
-import { type PairPromise, pairPromise } from "./internal/forgot-await";
+import { type PairPromise, pairPromise, whenUnawaited } from "./internal/forgot-await";
 import { type Arrival, destroyAndWait, Listener } from "./internal/listener";
 import { PendingCalls } from "./internal/pending-calls";
 import { kHeldPort, kRelease, kUnrecv } from "./internal/symbols";
@@ -192,16 +192,21 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   accept(
     options: TimeoutOption = {},
   ): PairPromise<[connection: StreamSocket, address: Address], "accept"> {
+    const call = { slipped: false };
     return pairPromise(
-      this.pending.run((done) => this.acceptNow(options, done)),
+      this.pending.run((done) => this.acceptNow(options, done, call)),
       "accept",
       "const [connection, clientAddress] = await server.accept()",
+      () => {
+        call.slipped = true;
+      },
     );
   }
 
   private async acceptNow(
     options: TimeoutOption,
     done: () => void,
+    call: { slipped: boolean },
   ): Promise<[connection: StreamSocket, address: Address]> {
     try {
       this.usable("accept");
@@ -214,6 +219,14 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
         arrival = await this.listener.next(timeout, this.closed.signal);
       } catch (err) {
         throw atCall(err);
+      }
+      if (call.slipped) {
+        // Unpacked without await: the next accept() gets this connection.
+        this.listener.requeue(arrival);
+        throw misuse.forgotAwait(
+          "accept",
+          "const [connection, clientAddress] = await server.accept()",
+        );
       }
       const connection = new StreamSocket(this.family);
       connection.side = "server";
@@ -320,7 +333,13 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * if (data.length === 0) console.log("the client closed the connection");
    */
   recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
-    return this.pending.run((done) => this.recvNow(max, options, done));
+    return whenUnawaited(
+      this.pending.run((done) => this.recvNow(max, options, done)),
+      (data) => {
+        // decode(sock.recv(1024)) without await: the next recv gets these bytes.
+        if (data.length > 0 && this.conn && this.state !== "closed") this[kUnrecv](data);
+      },
+    );
   }
 
   private async recvNow(max: number, options: TimeoutOption, done: () => void): Promise<Buffer> {

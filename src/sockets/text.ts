@@ -10,6 +10,7 @@
 import { TextDecoder } from "node:util";
 
 import { misuse } from "../errors/misuse";
+import { unawaited } from "./internal/forgot-await";
 
 /**
  * Options for {@link decode} and {@link Utf8StreamDecoder}.
@@ -119,7 +120,10 @@ export function decode(bytes: PromiseLike<unknown>, options?: DecodeOptions): ne
  */
 export function decode(bytes: Uint8Array, options?: DecodeOptions): string;
 export function decode(bytes: Uint8Array | PromiseLike<unknown>, options?: DecodeOptions): string {
-  if (bytes instanceof Promise) throw misuse.promiseNotBytes("decode");
+  if (bytes instanceof Promise) {
+    unawaited(bytes);
+    throw misuse.promiseNotBytes("decode");
+  }
   checkBytes(bytes, "decode");
   return utf8Decoder(options).decode(bytes);
 }

@@ -62,6 +62,17 @@ export class DatagramQueue {
     this.bytes += d.data.length;
   }
 
+  /** Gives back a datagram a call took but nobody will see: to the next call, first in line. */
+  requeue(d: Datagram): void {
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.resolve(d);
+      return;
+    }
+    this.datagrams.unshift(d);
+    this.bytes += d.data.length;
+  }
+
   /** The oldest unread datagram, if any. */
   take(): Datagram | undefined {
     const d = this.datagrams.shift();

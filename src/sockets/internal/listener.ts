@@ -122,6 +122,17 @@ export class Listener {
     });
   }
 
+  /** Gives back a connection an accept() took but nobody will see: first in line again. */
+  requeue(arrival: Arrival): void {
+    if (!this.server.listening) {
+      arrival.raw.destroy(); // closed meanwhile: as close() does with connections not accepted
+      return;
+    }
+    const acceptor = this.acceptors.shift();
+    if (acceptor) acceptor(arrival);
+    else this.pending.unshift(arrival);
+  }
+
   /**
    * Stops listening and closes the connections not yet accepted. The port is free when this
    * resolves. Accepted connections are not touched: they live on, as in Python.
