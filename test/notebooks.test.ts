@@ -4,8 +4,8 @@
  * FAIL line fails this test. Nothing is written.
  */
 import { expect, test } from "vitest";
-import { courseNotebooks } from "../scripts/execute";
-import { executeNotebooks, type NotebookRun } from "../scripts/kernel/execute-notebook";
+import { courseNotebooks } from "../scripts/bin/execute";
+import { executeNotebooks, type NotebookRun } from "../scripts/runner/execute-notebook";
 
 const files = await courseNotebooks();
 

@@ -80,7 +80,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
           which === "grade"
             ? await run([
                 "scripts/launch.mjs",
-                "scripts/grade.ts",
+                "scripts/bin/grade.ts",
                 "--jobs",
                 "2",
                 "--out",
@@ -90,7 +90,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
             : await run([
                 "--import",
                 "tsx",
-                "scripts/execute.ts",
+                "scripts/bin/execute.ts",
                 "--check",
                 "--jobs",
                 "2",

@@ -3,7 +3,7 @@
  * of each page, side by side in one run.
  *
  * Both sides run as the command a user types, in a fresh process each run (startup included):
- * `npm run handouts` (run as `node scripts/launch.mjs scripts/handouts.ts`, without npm's own
+ * `npm run handouts` (run as `node scripts/launch.mjs scripts/bin/handouts.ts`, without npm's own
  * startup), as a first build (`--no-cache`: shiki and jsdom loaded, every cell rendered), as a
  * rebuild with nothing changed (the cache of the previous run) and as a rebuild after one code cell
  * was edited (what an instructor usually does: that cell needs shiki), the same edit saved while
@@ -61,7 +61,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
     const handouts = (...flags: string[]) =>
       run(
         process.execPath,
-        ["scripts/launch.mjs", "scripts/handouts.ts", "--out", oursOut, ...flags, ...files],
+        ["scripts/launch.mjs", "scripts/bin/handouts.ts", "--out", oursOut, ...flags, ...files],
         {
           cwd: projectRoot,
         },
@@ -117,7 +117,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
           process.execPath,
           [
             "scripts/launch.mjs",
-            "scripts/handouts.ts",
+            "scripts/bin/handouts.ts",
             "--out",
             path.join(work, "edited-out"),
           ].concat(editedFiles),
@@ -246,7 +246,7 @@ interface Watcher {
 async function startWatcher(files: string[], out: string): Promise<Watcher> {
   const child = spawn(
     process.execPath,
-    ["scripts/launch.mjs", "scripts/handouts.ts", "--watch", "--out", out, ...files],
+    ["scripts/launch.mjs", "scripts/bin/handouts.ts", "--watch", "--out", out, ...files],
     { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] },
   );
   let builds = 0;

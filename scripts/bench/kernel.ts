@@ -20,8 +20,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 import { kernelArgv, projectRoot } from "../jupyter/kernelspec";
-import { type Kernel, startKernel } from "../kernel/kernel";
-import { readNotebook, sourceText } from "../kernel/notebook";
+import { readNotebook, sourceText } from "../notebook/serialize";
+import { type Kernel, startKernel } from "../runner/kernel";
 import {
   type BenchContext,
   type BenchSection,

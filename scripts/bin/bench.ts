@@ -25,9 +25,9 @@ import {
   machine,
   renderSection,
   renderTable,
-} from "./bench/support/report";
+} from "../bench/support/report";
 
-const root = path.resolve(import.meta.dirname, "..");
+const root = path.resolve(import.meta.dirname, "..", "..");
 const benchDir = path.join(root, "scripts", "bench");
 
 async function main(): Promise<number> {

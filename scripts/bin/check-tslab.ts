@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
 // tslab's own compiler, not ours: the version a student's kernel really runs.
 const ts: typeof TS = require("@tslab/typescript-for-tslab");
 
-const root = path.resolve(import.meta.dirname, "..");
+const root = path.resolve(import.meta.dirname, "..", "..");
 const notebooks = path.join(root, "notebooks");
 const entry = path.join(notebooks, "src", "index.ts");
 

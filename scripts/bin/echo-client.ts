@@ -7,8 +7,8 @@
  * Exit status: 0 when the reply came, 1 when the server could not be reached or failed (one line
  * on stderr says why), 2 for wrong arguments (with the usage).
  */
-import { echoOnce } from "../src/course/echo";
-import { argsOrExitStatus } from "./echo-args";
+import { echoOnce } from "../../src/course/echo";
+import { argsOrExitStatus } from "../echo/args";
 
 const PROGRAM = "echo-client";
 

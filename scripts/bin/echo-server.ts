@@ -8,9 +8,9 @@
  * next client. Ctrl-C (SIGINT) or SIGTERM closes it and exits with status 0.
  * Exit status 1: the server could not start (port in use...); 2: wrong arguments.
  */
-import { type EchoServer, startEchoServer } from "../src/course/echo";
-import { formatAddress } from "../src/errors/socket-error";
-import { argsOrExitStatus, usage } from "./echo-args";
+import { type EchoServer, startEchoServer } from "../../src/course/echo";
+import { formatAddress } from "../../src/errors/socket-error";
+import { argsOrExitStatus, usage } from "../echo/args";
 
 const PROGRAM = "echo-server";
 const USAGE_CODES = ["ERR_INVALID_HOST", "ERR_INVALID_PORT", "ERR_INVALID_ARGUMENT"];

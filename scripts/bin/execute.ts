@@ -14,9 +14,9 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { projectRoot } from "./jupyter/kernelspec";
-import { executeNotebooks, type NotebookRun } from "./kernel/execute-notebook";
-import { NotANotebookError, readNotebook } from "./kernel/notebook";
+import { projectRoot } from "../jupyter/kernelspec";
+import { NotANotebookError, readNotebook } from "../notebook/serialize";
+import { executeNotebooks, type NotebookRun } from "../runner/execute-notebook";
 
 /** What the command line asked for. */
 export interface ExecuteArgs {

@@ -9,14 +9,14 @@
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { TIME_SCALE_VARIABLE } from "../src/course/exercise";
-import { type GradeResult, gradeClass } from "./grade/grade-class";
-import { LessonError } from "./grade/lesson";
-import { kernelLauncher, probeNetworkIsolation } from "./grade/sandbox";
-import { SubmissionArgumentError } from "./grade/submissions";
-import { NotebookError } from "./handouts/notebook";
-import { OutputError } from "./handouts/write";
-import { projectRoot } from "./jupyter/kernelspec";
+import { TIME_SCALE_VARIABLE } from "../../src/course/exercise";
+import { type GradeResult, gradeClass } from "../grade/grade-class";
+import { LessonError } from "../grade/lesson";
+import { kernelLauncher, probeNetworkIsolation } from "../grade/sandbox";
+import { SubmissionArgumentError } from "../grade/submissions";
+import { OutputError } from "../handouts/write";
+import { projectRoot } from "../jupyter/kernelspec";
+import { NotebookError } from "../notebook/validate";
 
 const usage = `usage: npm run grade -- [options] SUBMISSION...
   Grades the students' notebooks: grades.csv, summary.csv and feedback/STUDENT/NOTEBOOK.html.

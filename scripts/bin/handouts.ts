@@ -11,12 +11,18 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { fileCache } from "./handouts/cache";
-import { courseNotebooks, failureMessage, parseEdition, projectRoot, runCli } from "./handouts/cli";
-import { buildHandouts, createRenderer } from "./handouts/export";
-import { checkLaunchConfig, packageLaunchConfig } from "./handouts/launch";
-import { watchFolders } from "./handouts/watch";
-import { checkReplaceable, writeDirectory } from "./handouts/write";
+import { fileCache } from "../handouts/cache";
+import {
+  courseNotebooks,
+  failureMessage,
+  parseEdition,
+  projectRoot,
+  runCli,
+} from "../handouts/cli";
+import { buildHandouts, createRenderer } from "../handouts/export";
+import { checkLaunchConfig, packageLaunchConfig } from "../handouts/launch";
+import { watchFolders } from "../handouts/watch";
+import { checkReplaceable, writeDirectory } from "../handouts/write";
 
 const usage = `Usage: npm run handouts -- [--out DIR] [--edition instructor|student] [--title TEXT] [--repository URL] [--jupyterhub URL] [--branch NAME] [--no-cache] [--watch] [FILE.ipynb...]
 

@@ -20,10 +20,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { writeKernelspec } from "../jupyter/kernelspec";
+import { NotANotebookError, readNotebook, sourceText } from "../notebook/serialize";
+import { outputProblems } from "../runner/output-check";
 import { courseNotebooks } from "./execute";
-import { writeKernelspec } from "./jupyter/kernelspec";
-import { NotANotebookError, readNotebook, sourceText } from "./kernel/notebook";
-import { outputProblems } from "./kernel/output-check";
 
 /** Per-cell limit given to nbconvert, in seconds. */
 const cellTimeout = 120;

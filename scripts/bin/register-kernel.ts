@@ -2,20 +2,20 @@
  * `npm run kernel:install` / `npm run kernel:uninstall`: registers (or removes) this project's
  * tslab kernel for Jupyter front ends started by hand, VS Code's notebook editor included.
  *
- * Usage: tsx scripts/register-kernel.ts install|uninstall [--name NAME] [--prefix DIR]
+ * Usage: tsx scripts/bin/register-kernel.ts install|uninstall [--name NAME] [--prefix DIR]
  *   default: the user's Jupyter data folder, name "sockets-course-tslab"
  *   --prefix DIR: DIR/share/jupyter/kernels instead (a conda env, a course image)
  */
 import { parseArgs } from "node:util";
 
-import { prepareKernel } from "./jupyter/kernelspec";
+import { prepareKernel } from "../jupyter/kernelspec";
 import {
   ForeignKernelError,
   installKernel,
   uninstallKernel,
   userKernelJson,
   userKernelName,
-} from "./jupyter/user-kernel";
+} from "../jupyter/user-kernel";
 
 const usage = `Usage: npm run kernel:install [-- --name NAME] [-- --prefix DIR]
        npm run kernel:uninstall [-- --name NAME] [-- --prefix DIR]`;

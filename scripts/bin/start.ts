@@ -7,10 +7,10 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { defaultExtraDirs, findJupyter } from "./jupyter/find-jupyter";
-import { noJupyterMessage } from "./jupyter/install-help";
-import { projectRoot } from "./jupyter/kernelspec";
-import { startJupyter } from "./jupyter/start";
+import { defaultExtraDirs, findJupyter } from "../jupyter/find-jupyter";
+import { noJupyterMessage } from "../jupyter/install-help";
+import { projectRoot } from "../jupyter/kernelspec";
+import { startJupyter } from "../jupyter/start";
 
 const usage = `Usage: npm start [-- options]
   --open              open a browser tab too

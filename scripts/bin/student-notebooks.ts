@@ -13,13 +13,13 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { courseNotebooks, projectRoot, runCli } from "./handouts/cli";
-import { isSolutionCell, serializeNotebook, studentEdition } from "./handouts/edition";
-import { describeLesson } from "./handouts/index-page";
-import { createMarkdown } from "./handouts/markdown";
-import { readNotebook } from "./handouts/notebook";
-import { studentReadme } from "./handouts/student-guide";
-import { checkReplaceable, writeDirectory } from "./handouts/write";
+import { courseNotebooks, projectRoot, runCli } from "../handouts/cli";
+import { isSolutionCell, serializeNotebook, studentEdition } from "../handouts/edition";
+import { describeLesson } from "../handouts/index-page";
+import { createMarkdown } from "../handouts/markdown";
+import { studentReadme } from "../handouts/student-guide";
+import { checkReplaceable, writeDirectory } from "../handouts/write";
+import { readNotebook } from "../notebook/validate";
 
 const usage = `Usage: npm run student-notebooks -- [--out DIR] [FILE.ipynb...]
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 
-import { ECHO_PORT } from "../src/course/echo";
+import { ECHO_PORT } from "../../src/course/echo";
 
 /**
  * Which program is reading its arguments.

@@ -16,7 +16,7 @@ import {
   joinSource,
   type Notebook,
   readNotebook,
-} from "../handouts/notebook";
+} from "../notebook/validate";
 import type { GradedRun } from "./run";
 import { verdictLines } from "./verdicts";
 

@@ -3,9 +3,10 @@
  * past failing cells (a failing exercise is a grade, and the next exercise still counts), with
  * limits per cell and per notebook, and an end to the run when the kernel dies or hangs for good.
  */
-import { type Kernel, KernelError, startKernel } from "../kernel/kernel";
-import { type Output, toOutputs } from "../kernel/notebook";
-import { outputProblems } from "../kernel/output-check";
+
+import { type Output, toOutputs } from "../notebook/serialize";
+import { type Kernel, KernelError, startKernel } from "../runner/kernel";
+import { outputProblems } from "../runner/output-check";
 
 /** The limits a run is held to. */
 export interface RunLimits {

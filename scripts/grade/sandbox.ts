@@ -9,8 +9,8 @@
  * transport), which live in the file system and so cross the namespace's border.
  */
 import { spawnSync } from "node:child_process";
-import type { KernelOptions } from "../kernel/kernel";
-import { defaultKernelArgv } from "../kernel/kernel";
+import type { KernelOptions } from "../runner/kernel";
+import { defaultKernelArgv } from "../runner/kernel";
 
 /** Whether kernels can be isolated here, and if not, why (said once on the terminal). */
 export interface NetworkIsolation {

@@ -5,10 +5,9 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { inspect } from "node:util";
-
+import { NotebookError } from "../notebook/validate";
 import { type Edition, editions } from "./edition";
 import { LaunchConfigError } from "./launch";
-import { NotebookError } from "./notebook";
 import { OutputError } from "./write";
 
 /** A command line the program cannot act on. */

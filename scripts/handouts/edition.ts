@@ -15,7 +15,7 @@ import {
   type MultilineString,
   type Notebook,
   NotebookError,
-} from "./notebook";
+} from "../notebook/validate";
 
 export type Edition = "instructor" | "student";
 

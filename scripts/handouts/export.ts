@@ -13,6 +13,13 @@
  */
 import path from "node:path";
 import {
+  type Cell,
+  joinSource,
+  type Notebook,
+  NotebookError,
+  readNotebook,
+} from "../notebook/validate";
+import {
   cachedHighlighter,
   cachedSanitizer,
   type LazyHighlighter,
@@ -30,7 +37,6 @@ import { escapeHtml } from "./escape";
 import { describeLesson, renderIndex } from "./index-page";
 import { type LaunchConfig, launchLinks } from "./launch";
 import { createMarkdown, type Markdown, type PageEnv } from "./markdown";
-import { type Cell, joinSource, type Notebook, NotebookError, readNotebook } from "./notebook";
 import { renderOutputs } from "./outputs";
 import type { LaunchLink } from "./page";
 import { type PageLink, renderPage } from "./page";

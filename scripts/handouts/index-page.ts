@@ -3,10 +3,11 @@
  * Title and summary come from the lesson itself (plan/notebooks.md: the first markdown cell is
  * `# NN. Title` followed by a one-paragraph summary), so the index never drifts from the lessons.
  */
+
+import { joinSource, type Notebook } from "../notebook/validate";
 import type { Edition } from "./edition";
 import { escapeHtml } from "./escape";
 import { type Markdown, plainText } from "./markdown";
-import { joinSource, type Notebook } from "./notebook";
 import { type PageLink, renderPage } from "./page";
 
 export interface LessonEntry {

@@ -5,11 +5,10 @@
  */
 import MarkdownIt, { type RendererRule, type StateCore, type Token } from "markdown-it";
 import anchor from "markdown-it-anchor";
-
+import { joinSource, type MimeBundle } from "../notebook/validate";
 import { escapeHtml, escapeText } from "./escape";
 import type { Highlighter } from "./highlight";
 import { imageDataUri, localImageDataUri } from "./images";
-import { joinSource, type MimeBundle } from "./notebook";
 import { type Sanitizer, TooComplexError } from "./sanitize";
 
 /** A heading of the page, for its table of contents. */

@@ -3,16 +3,15 @@
  * told apart, ANSI colours as colours, rich outputs by Jupyter's mime priority, errors readable.
  */
 import { AnsiUp } from "ansi_up";
-
-import { escapeHtml, escapeText } from "./escape";
-import { imageDataUri, isEmbeddableImage } from "./images";
 import {
   isJsonMime,
   joinSource,
   type MimeBundle,
   type Output,
   type StreamOutput,
-} from "./notebook";
+} from "../notebook/validate";
+import { escapeHtml, escapeText } from "./escape";
+import { imageDataUri, isEmbeddableImage } from "./images";
 import type { Sanitizer } from "./sanitize";
 
 export interface OutputContext {

@@ -7,7 +7,7 @@
  */
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Message } from "./messaging";
+import type { Message } from "../runner/messaging";
 
 /** Multi-line text as stored: one string, or the lines with their "\n" (how Jupyter writes it). */
 export type MultilineString = string | string[];

@@ -4,14 +4,6 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { CellFailure, type FailureKind } from "./cell-failure";
-import {
-  type ExecuteResult,
-  type Kernel,
-  KernelError,
-  type StrayMessage,
-  startKernel,
-} from "./kernel";
 import {
   NotANotebookError,
   type Notebook,
@@ -22,7 +14,15 @@ import {
   toOutputs,
   tslabKernelspec,
   writeNotebook,
-} from "./notebook";
+} from "../notebook/serialize";
+import { CellFailure, type FailureKind } from "./cell-failure";
+import {
+  type ExecuteResult,
+  type Kernel,
+  KernelError,
+  type StrayMessage,
+  startKernel,
+} from "./kernel";
 import { outputProblems } from "./output-check";
 import { withPictures } from "./pictures";
 

@@ -11,10 +11,24 @@
  *
  * @example
  * // What a benchmark times: the whole course through `npm run execute`'s engine.
- * import { executeNotebooks } from "./scripts/kernel";
+ * import { executeNotebooks } from "./scripts/runner";
  * const runs = await executeNotebooks(files, { check: true, jobs: 2 });
  * for (const run of runs) console.log(run.file, run.kernelStartMs, run.totalMs);
  */
+
+export {
+  type Cell,
+  clearOutputs,
+  NotANotebookError,
+  type Notebook,
+  type Output,
+  readNotebook,
+  serializeNotebook,
+  sourceText,
+  toOutputs,
+  tslabKernelspec,
+  writeNotebook,
+} from "../notebook/serialize";
 export { CellFailure, type CellFailureDetails, type FailureKind } from "./cell-failure";
 export {
   type ConnectionFile,
@@ -44,17 +58,4 @@ export {
   tslabCommand,
 } from "./kernel";
 export { createMessage, type Message, MessageError, parse, serialize, sign } from "./messaging";
-export {
-  type Cell,
-  clearOutputs,
-  NotANotebookError,
-  type Notebook,
-  type Output,
-  readNotebook,
-  serializeNotebook,
-  sourceText,
-  toOutputs,
-  tslabKernelspec,
-  writeNotebook,
-} from "./notebook";
 export { type OutputProblem, outputProblems, type ProblemKind } from "./output-check";

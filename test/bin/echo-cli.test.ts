@@ -5,10 +5,10 @@
 import { type ChildProcess, execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { type Program, startProgram } from "./support/processes";
-import { refusedPort } from "./support/stream-pair";
+import { type Program, startProgram } from "../support/processes";
+import { refusedPort } from "../support/stream-pair";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const PYTHON = "/usr/bin/python3";
 const FIXTURES = path.join(ROOT, "test", "fixtures", "python");
 
@@ -27,7 +27,7 @@ function run(command: string, args: string[], input?: string): Program {
 
 /** One of the echo programs, run as `npm run` runs it (scripts/launch.mjs), without npm. */
 function program(name: "echo-server" | "echo-client", ...args: string[]): Program {
-  return run(process.execPath, ["scripts/launch.mjs", `scripts/${name}.ts`, ...args]);
+  return run(process.execPath, ["scripts/launch.mjs", `scripts/bin/${name}.ts`, ...args]);
 }
 
 /** Starts the echo server on a free port and returns it with that port. */

@@ -2,9 +2,9 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "vitest";
-import { parseExecuteArgs, UsageError } from "../scripts/execute";
+import { parseExecuteArgs, UsageError } from "../../scripts/bin/execute";
 
-const root = path.join(import.meta.dirname, "..");
+const root = path.join(import.meta.dirname, "..", "..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
 const passing = "test/fixtures/notebooks/passing.ipynb";
 const throws = "test/fixtures/notebooks/throws.ipynb";
@@ -13,7 +13,7 @@ async function execute(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, ["scripts/execute.ts", ...args], {
+    const { stdout, stderr } = await promisify(execFile)(tsx, ["scripts/bin/execute.ts", ...args], {
       cwd: root,
     });
     return { code: 0, stdout, stderr };

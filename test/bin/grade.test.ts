@@ -10,13 +10,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { JSDOM } from "jsdom";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { course, text, writeClass } from "./grade/class";
-import { type Program, startProgram } from "./support/processes";
+import { course, text, writeClass } from "../support/grade-class";
+import { type Program, startProgram } from "../support/processes";
 
-const root = path.resolve(import.meta.dirname, "..");
+const root = path.resolve(import.meta.dirname, "..", "..");
 const expected = path.join(root, "test/fixtures/grade/expected");
 const grade = (args: string[]) =>
-  startProgram(process.execPath, ["scripts/launch.mjs", "scripts/grade.ts", ...args], {
+  startProgram(process.execPath, ["scripts/launch.mjs", "scripts/bin/grade.ts", ...args], {
     cwd: root,
   });
 

@@ -6,9 +6,9 @@ import { promisify } from "node:util";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { startProgram } from "./support/processes";
+import { startProgram } from "../support/processes";
 
-const root = path.resolve(import.meta.dirname, "..");
+const root = path.resolve(import.meta.dirname, "..", "..");
 const fixtures = path.join(root, "test/fixtures/handouts");
 const course = ["01_basics", "02_outputs", "03_exercises"].map((name) =>
   path.join(fixtures, "course", `${name}.ipynb`),
@@ -17,7 +17,7 @@ const course = ["01_basics", "02_outputs", "03_exercises"].map((name) =>
 function handouts(...args: string[]) {
   return promisify(execFile)(
     process.execPath,
-    ["scripts/launch.mjs", "scripts/handouts.ts", ...args],
+    ["scripts/launch.mjs", "scripts/bin/handouts.ts", ...args],
     {
       cwd: root,
       timeout: 60_000,
@@ -143,7 +143,7 @@ describe("npm run handouts -- --watch", () => {
     const out = path.join(work, "watched-site");
     const watcher = startProgram(
       process.execPath,
-      ["scripts/launch.mjs", "scripts/handouts.ts", "--watch", "--out", out, lesson],
+      ["scripts/launch.mjs", "scripts/bin/handouts.ts", "--watch", "--out", out, lesson],
       { cwd: root },
     );
     const built = (count: number) => watcher.waitFor(/^handouts: 1 page\(s\)/m, { count });

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { writeNotebook } from "../scripts/kernel/notebook";
-import { notebookProblems } from "../scripts/nbconvert-check";
+import { notebookProblems } from "../../scripts/bin/nbconvert-check";
+import { writeNotebook } from "../../scripts/notebook/serialize";
 
 test("notebookProblems names every cell whose stored outputs show a failure nbconvert let through", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), "nbconvert-check-"));

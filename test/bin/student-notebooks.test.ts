@@ -5,18 +5,22 @@ import { promisify } from "node:util";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { type CodeCell, joinSource, parseNotebook } from "../scripts/handouts/notebook";
-import { CellFailure, executeNotebook } from "../scripts/kernel";
+import { type CodeCell, joinSource, parseNotebook } from "../../scripts/notebook/validate";
+import { CellFailure, executeNotebook } from "../../scripts/runner";
 
-const root = path.resolve(import.meta.dirname, "..");
+const root = path.resolve(import.meta.dirname, "..", "..");
 const fixtures = path.join(root, "test/fixtures/handouts");
 const run = promisify(execFile);
 
 function studentNotebooks(...args: string[]) {
-  return run(process.execPath, ["scripts/launch.mjs", "scripts/student-notebooks.ts", ...args], {
-    cwd: root,
-    timeout: 60_000,
-  }).then(
+  return run(
+    process.execPath,
+    ["scripts/launch.mjs", "scripts/bin/student-notebooks.ts", ...args],
+    {
+      cwd: root,
+      timeout: 60_000,
+    },
+  ).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error) => ({
       code: error.code as number,

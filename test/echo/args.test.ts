@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { DEFAULT_TIMEOUT_MS, parseEchoArgs, UsageError, usage } from "../scripts/echo-args";
+import { DEFAULT_TIMEOUT_MS, parseEchoArgs, UsageError, usage } from "../../scripts/echo/args";
 
 describe("parseEchoArgs", () => {
   test("with no options the server listens on the lecture's port on loopback", () => {

@@ -16,7 +16,7 @@ import {
   joinSource,
   NotebookError,
   readNotebook,
-} from "../../scripts/handouts/notebook";
+} from "../../scripts/notebook/validate";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/handouts");
 const where = { file: "lesson.ipynb", cell: { index: 4, id: "ex1" } };

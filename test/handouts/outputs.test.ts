@@ -1,8 +1,7 @@
 import { describe, expect, test } from "vitest";
-
-import type { Output } from "../../scripts/handouts/notebook";
 import { fixConsole, mergeStreams, renderOutputs } from "../../scripts/handouts/outputs";
 import { createSanitizer } from "../../scripts/handouts/sanitize";
+import type { Output } from "../../scripts/notebook/validate";
 
 const context = {
   sanitizer: createSanitizer(),

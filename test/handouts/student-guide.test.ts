@@ -16,7 +16,7 @@ import {
   studentCommands,
   studentReadme,
 } from "../../scripts/handouts/student-guide";
-import { executeNotebook } from "../../scripts/kernel";
+import { executeNotebook } from "../../scripts/runner";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -96,7 +96,7 @@ describe("the student README", () => {
       process.execPath,
       [
         "scripts/launch.mjs",
-        "scripts/student-notebooks.ts",
+        "scripts/bin/student-notebooks.ts",
         "--out",
         out,
         path.join(fixtures, "01_basics.ipynb"),

@@ -2,7 +2,6 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { Message } from "../../scripts/kernel/messaging";
 import {
   NotANotebookError,
   type Notebook,
@@ -10,7 +9,8 @@ import {
   serializeNotebook,
   toOutputs,
   writeNotebook,
-} from "../../scripts/kernel/notebook";
+} from "../../scripts/notebook/serialize";
+import type { Message } from "../../scripts/runner/messaging";
 
 let dir: string;
 beforeAll(async () => {

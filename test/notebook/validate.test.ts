@@ -8,7 +8,7 @@ import {
   NotebookError,
   parseNotebook,
   readNotebook,
-} from "../../scripts/handouts/notebook";
+} from "../../scripts/notebook/validate";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/handouts");
 

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { CellFailure } from "../../scripts/kernel/cell-failure";
+import { CellFailure } from "../../scripts/runner/cell-failure";
 
 test("a cell failure names the notebook, the cell, its first source lines and the error text", () => {
   const source = Array.from({ length: 12 }, (_, i) => `line${i + 1}();`).join("\n");

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { expect, test } from "vitest";
-import { freePorts, writeConnectionFile } from "../../scripts/kernel/connection";
+import { freePorts, writeConnectionFile } from "../../scripts/runner/connection";
 
 test("freePorts returns distinct loopback ports that can be listened on", async () => {
   const ports = await freePorts(5);

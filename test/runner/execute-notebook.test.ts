@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, expect, test } from "vitest";
-import { CellFailure } from "../../scripts/kernel/cell-failure";
-import { executeNotebooks, type NotebookRun } from "../../scripts/kernel/execute-notebook";
-import { serializeNotebook } from "../../scripts/kernel/notebook";
+import { serializeNotebook } from "../../scripts/notebook/serialize";
+import { CellFailure } from "../../scripts/runner/cell-failure";
+import { executeNotebooks, type NotebookRun } from "../../scripts/runner/execute-notebook";
 
 const fixtures = path.join(import.meta.dirname, "..", "fixtures", "notebooks");
 const names = ["passing", "throws", "background", "type-error", "burst", "check-fails", "exits"];

@@ -3,14 +3,14 @@ import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { freePorts } from "../../scripts/kernel/connection";
+import { freePorts } from "../../scripts/runner/connection";
 import {
   type Kernel,
   KernelError,
   KernelPortTakenError,
   maxStartAttempts,
   startKernel,
-} from "../../scripts/kernel/kernel";
+} from "../../scripts/runner/kernel";
 
 const fixtures = path.join(import.meta.dirname, "..", "fixtures", "notebooks");
 

@@ -6,7 +6,7 @@ import {
   parse,
   serialize,
   sign,
-} from "../../scripts/kernel/messaging";
+} from "../../scripts/runner/messaging";
 
 const key = "a-test-key";
 

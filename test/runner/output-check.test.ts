@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
-import type { Output } from "../../scripts/kernel/notebook";
-import { outputProblems } from "../../scripts/kernel/output-check";
+import type { Output } from "../../scripts/notebook/serialize";
+import { outputProblems } from "../../scripts/runner/output-check";
 
 const stdout = (text: string): Output => ({ output_type: "stream", name: "stdout", text });
 const stderr = (text: string): Output => ({ output_type: "stream", name: "stderr", text });

@@ -4,8 +4,8 @@
  */
 import { describe, expect, test } from "vitest";
 
-import type { Output } from "../../scripts/kernel/notebook";
-import { pictureScale, rasterize, withPictures } from "../../scripts/kernel/pictures";
+import type { Output } from "../../scripts/notebook/serialize";
+import { pictureScale, rasterize, withPictures } from "../../scripts/runner/pictures";
 import { sequenceDiagram } from "../../src/trace/diagram/sequence-diagram";
 import { echo } from "../support/diagram";
 

@@ -12,7 +12,7 @@ import {
   joinSource,
   type Notebook,
   readNotebook,
-} from "../../scripts/handouts/notebook";
+} from "../../scripts/notebook/validate";
 
 export const course = path.resolve(import.meta.dirname, "../fixtures/grade/course");
 

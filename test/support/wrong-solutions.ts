@@ -17,8 +17,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { stripSolution } from "../../scripts/handouts/edition";
-import { type ExecuteResult, type Kernel, startKernel } from "../../scripts/kernel/kernel";
-import { readNotebook, sourceText } from "../../scripts/kernel/notebook";
+import { readNotebook, sourceText } from "../../scripts/notebook/serialize";
+import { type ExecuteResult, type Kernel, startKernel } from "../../scripts/runner/kernel";
 
 /** One wrong solution of one exercise. */
 export interface Fixture {

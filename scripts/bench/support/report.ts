@@ -1,5 +1,5 @@
 /**
- * What every comparison in scripts/bench/ returns, and how `npm run bench` (scripts/bench.ts)
+ * What every comparison in scripts/bench/ returns, and how `npm run bench` (scripts/bin/bench.ts)
  * prints it. A comparison is a module in scripts/bench/ that exports
  * `bench(context): Promise<BenchSection>`; it measures its alternatives side by side, several
  * runs each, interleaved (the machines are noisy: a burst of load then hurts every alternative
