@@ -20,7 +20,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 import { kernelArgv, projectRoot } from "../jupyter/kernelspec";
-import { readNotebook, sourceText } from "../notebook/serialize";
+import { joinSource, readNotebook } from "../notebook";
 import { type Kernel, startKernel } from "../runner/kernel";
 import {
   type BenchContext,
@@ -229,7 +229,7 @@ async function runLesson(
   alternative: Alternative,
   file: string,
 ): Promise<{ rssMb: number; cpuS: number }> {
-  const nb = await readNotebook(file);
+  const { notebook: nb } = await readNotebook(file, { check: "lenient" });
   const kernel = await startKernel({
     cwd: path.dirname(file),
     argv: commandLines[alternative],
@@ -238,7 +238,7 @@ async function runLesson(
   try {
     for (const cell of nb.cells) {
       if (cell.cell_type !== "code") continue;
-      const result = await kernel.execute(sourceText(cell), { timeout: 180_000 });
+      const result = await kernel.execute(joinSource(cell.source), { timeout: 180_000 });
       if (result.status !== "ok") {
         throw new Error(
           `${path.basename(file)} failed in a cell (${result.status}): ${texts(result.outputs)}`,

@@ -15,7 +15,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { projectRoot } from "../jupyter/kernelspec";
-import { NotANotebookError, readNotebook } from "../notebook/serialize";
+import { NotebookError, readNotebook } from "../notebook";
 import { executeNotebooks, type NotebookRun } from "../runner/execute-notebook";
 
 /** What the command line asked for. */
@@ -113,9 +113,9 @@ async function main(argv: readonly string[]): Promise<number> {
     args = parseExecuteArgs(argv);
     if (args.notebooks.length === 0) args.notebooks = await courseNotebooks();
     // Check every file before starting any kernel: a typo should cost no time.
-    for (const file of args.notebooks) await readNotebook(file);
+    for (const file of args.notebooks) await readNotebook(file, { check: "lenient" });
   } catch (error) {
-    if (error instanceof UsageError || error instanceof NotANotebookError) {
+    if (error instanceof UsageError || error instanceof NotebookError) {
       console.error(error.message);
       return 2;
     }

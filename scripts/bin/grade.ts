@@ -16,7 +16,7 @@ import { kernelLauncher, probeNetworkIsolation } from "../grade/sandbox";
 import { SubmissionArgumentError } from "../grade/submissions";
 import { OutputError } from "../handouts/write";
 import { projectRoot } from "../jupyter/kernelspec";
-import { NotebookError } from "../notebook/validate";
+import { NotebookError } from "../notebook";
 
 const usage = `usage: npm run grade -- [options] SUBMISSION...
   Grades the students' notebooks: grades.csv, summary.csv and feedback/STUDENT/NOTEBOOK.html.

@@ -21,7 +21,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { writeKernelspec } from "../jupyter/kernelspec";
-import { NotANotebookError, readNotebook, sourceText } from "../notebook/serialize";
+import { joinSource, NotebookError, readNotebook } from "../notebook";
 import { outputProblems } from "../runner/output-check";
 import { courseNotebooks } from "./execute";
 
@@ -51,11 +51,11 @@ export async function findNbconvert(
 
 /** The problems found in an executed notebook, one line each, naming the cell. */
 export async function notebookProblems(file: string): Promise<string[]> {
-  const nb = await readNotebook(file);
+  const { notebook: nb } = await readNotebook(file, { check: "lenient" });
   const found: string[] = [];
   nb.cells.forEach((cell, index) => {
-    for (const problem of outputProblems(cell.outputs ?? [])) {
-      const firstLine = sourceText(cell).split("\n")[0];
+    for (const problem of outputProblems(cell.cell_type === "code" ? cell.outputs : [])) {
+      const firstLine = joinSource(cell.source).split("\n")[0];
       found.push(
         `cell ${index + 1}${cell.id ? ` (id "${cell.id}")` : ""} [${firstLine}]: ${problem.kind}: ${problem.line}`,
       );
@@ -180,9 +180,9 @@ async function nbconvertOne(
 async function main(argv: readonly string[]): Promise<number> {
   const files = argv.length > 0 ? [...argv] : await courseNotebooks();
   try {
-    for (const file of files) await readNotebook(file);
+    for (const file of files) await readNotebook(file, { check: "lenient" });
   } catch (error) {
-    if (error instanceof NotANotebookError) {
+    if (error instanceof NotebookError) {
       console.error(error.message);
       return 2;
     }

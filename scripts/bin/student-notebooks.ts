@@ -14,12 +14,12 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { courseNotebooks, projectRoot, runCli } from "../handouts/cli";
-import { isSolutionCell, serializeNotebook, studentEdition } from "../handouts/edition";
+import { isSolutionCell, studentEdition } from "../handouts/edition";
 import { describeLesson } from "../handouts/index-page";
 import { createMarkdown } from "../handouts/markdown";
 import { studentReadme } from "../handouts/student-guide";
 import { checkReplaceable, writeDirectory } from "../handouts/write";
-import { readNotebook } from "../notebook/validate";
+import { readNotebook, serializeNotebook } from "../notebook";
 
 const usage = `Usage: npm run student-notebooks -- [--out DIR] [FILE.ipynb...]
 

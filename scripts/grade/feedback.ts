@@ -6,7 +6,7 @@
  */
 import type { Renderer } from "../handouts/export";
 import { renderLesson } from "../handouts/export";
-import type { Cell, Notebook, StreamOutput } from "../notebook/validate";
+import type { Cell, Notebook, StreamOutput } from "../notebook";
 import { sum } from "./csv";
 import type { Lesson } from "./lesson";
 import type { CheckStatus, Verdict } from "./verdicts";

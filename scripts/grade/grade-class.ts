@@ -18,8 +18,13 @@ import path from "node:path";
 import { createRenderer } from "../handouts/export";
 import { checkReplaceable, writeDirectory } from "../handouts/write";
 import { projectRoot } from "../jupyter/kernelspec";
-import { serializeNotebook } from "../notebook/serialize";
-import { type Notebook, NotebookError, readNotebook } from "../notebook/validate";
+import {
+  joinSource,
+  type Notebook,
+  NotebookError,
+  readNotebook,
+  serializeNotebook,
+} from "../notebook";
 import { type GradeRow, gradesCsv, sum, summaryCsv } from "./csv";
 import { type ExerciseFeedback, feedbackPage, problemPage } from "./feedback";
 import { type Lesson, learnChecks, loadLesson } from "./lesson";
@@ -122,13 +127,13 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
       // The temporary copy the kernel runs beside (the submission itself is only read).
       await writeFile(
         path.join(folder, `${name}.ipynb`),
-        serializeNotebook({ ...notebook, cells } as never),
+        serializeNotebook({ ...notebook, cells }),
       );
       const code = cells
         .filter((cell) => cell.cell_type === "code")
         .map((cell) => ({
           id: cell.id,
-          source: Array.isArray(cell.source) ? cell.source.join("") : cell.source,
+          source: joinSource(cell.source),
         }));
       return runForGrading(code, { cwd: folder, launch: options.launch, limits: options.limits });
     };

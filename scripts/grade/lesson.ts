@@ -10,13 +10,7 @@
  */
 import path from "node:path";
 import { isCheckCell, isHiddenCheckCell, isSolutionCell } from "../handouts/edition";
-import {
-  type Cell,
-  describeCell,
-  joinSource,
-  type Notebook,
-  readNotebook,
-} from "../notebook/validate";
+import { type Cell, describeCell, joinSource, type Notebook, readNotebook } from "../notebook";
 import type { GradedRun } from "./run";
 import { verdictLines } from "./verdicts";
 

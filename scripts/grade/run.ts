@@ -4,9 +4,10 @@
  * limits per cell and per notebook, and an end to the run when the kernel dies or hangs for good.
  */
 
-import { type Output, toOutputs } from "../notebook/serialize";
+import type { Output } from "../notebook";
 import { type Kernel, KernelError, startKernel } from "../runner/kernel";
 import { outputProblems } from "../runner/output-check";
+import { toOutputs } from "../runner/outputs";
 
 /** The limits a run is held to. */
 export interface RunLimits {

@@ -10,7 +10,7 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { type Cell, joinSource, type Notebook } from "../notebook/validate";
+import { type Cell, joinSource, type Notebook } from "../notebook";
 import type { Exercise, Lesson } from "./lesson";
 
 /** One student's notebooks. */

@@ -9,7 +9,7 @@
  * printed no verdict get the status of how the cell ended: "timeout" when it ran out of time,
  * "error" otherwise.
  */
-import type { Output } from "../notebook/serialize";
+import type { Output } from "../notebook";
 import type { CheckSpec } from "./lesson";
 import type { CellRun, RunStop } from "./run";
 

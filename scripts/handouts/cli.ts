@@ -5,7 +5,7 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { inspect } from "node:util";
-import { NotebookError } from "../notebook/validate";
+import { NotebookError } from "../notebook";
 import { type Edition, editions } from "./edition";
 import { LaunchConfigError } from "./launch";
 import { OutputError } from "./write";

@@ -15,7 +15,7 @@ import {
   type MultilineString,
   type Notebook,
   NotebookError,
-} from "../notebook/validate";
+} from "../notebook";
 
 export type Edition = "instructor" | "student";
 
@@ -117,7 +117,7 @@ export function stripSolution(source: string, where: { file: string; cell: CellL
  *   would give the solution away) or when markers do not pair up
  * @example
  * const student = studentEdition(notebook, "notebooks/07_echo.ipynb");
- * await writeFile("dist/student/07_echo.ipynb", serializeNotebook(student));
+ * await writeFile("dist/student/07_echo.ipynb", serializeNotebook(student, file));
  */
 export function studentEdition(notebook: Notebook, file: string): Notebook {
   const cells = notebook.cells.flatMap((cell, i): Cell[] =>
@@ -155,23 +155,4 @@ function cleared(cell: CodeCell): CodeCell {
 function sameShape(text: string, original: MultilineString): MultilineString {
   if (typeof original === "string") return text;
   return text === "" ? [] : text.split(/(?<=\n)/);
-}
-
-/**
- * A notebook as Jupyter writes it: one-space indentation, a final newline, non-ASCII kept.
- *
- * @throws NotebookError when the notebook is nested too deeply to write out
- */
-export function serializeNotebook(notebook: Notebook, file: string): string {
-  try {
-    return `${JSON.stringify(notebook, null, 1)}\n`;
-  } catch (error) {
-    throw new NotebookError(
-      "ERR_NOTEBOOK_FORMAT",
-      file,
-      "cannot be written back out: its metadata is nested too deeply",
-      undefined,
-      { cause: error },
-    );
-  }
 }

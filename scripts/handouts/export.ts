@@ -18,7 +18,8 @@ import {
   type Notebook,
   NotebookError,
   readNotebook,
-} from "../notebook/validate";
+  serializeNotebook,
+} from "../notebook";
 import {
   cachedHighlighter,
   cachedSanitizer,
@@ -26,13 +27,7 @@ import {
   memoryCache,
   type RenderCache,
 } from "./cache";
-import {
-  type Edition,
-  isHiddenCheckCell,
-  isSolutionCell,
-  serializeNotebook,
-  studentEdition,
-} from "./edition";
+import { type Edition, isHiddenCheckCell, isSolutionCell, studentEdition } from "./edition";
 import { escapeHtml } from "./escape";
 import { describeLesson, renderIndex } from "./index-page";
 import { type LaunchConfig, launchLinks } from "./launch";

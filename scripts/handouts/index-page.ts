@@ -4,7 +4,7 @@
  * `# NN. Title` followed by a one-paragraph summary), so the index never drifts from the lessons.
  */
 
-import { joinSource, type Notebook } from "../notebook/validate";
+import { joinSource, type Notebook } from "../notebook";
 import type { Edition } from "./edition";
 import { escapeHtml } from "./escape";
 import { type Markdown, plainText } from "./markdown";

@@ -5,7 +5,7 @@
  */
 import MarkdownIt, { type RendererRule, type StateCore, type Token } from "markdown-it";
 import anchor from "markdown-it-anchor";
-import { joinSource, type MimeBundle } from "../notebook/validate";
+import { joinSource, type MimeBundle } from "../notebook";
 import { escapeHtml, escapeText } from "./escape";
 import type { Highlighter } from "./highlight";
 import { imageDataUri, localImageDataUri } from "./images";

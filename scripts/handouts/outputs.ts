@@ -9,7 +9,7 @@ import {
   type MimeBundle,
   type Output,
   type StreamOutput,
-} from "../notebook/validate";
+} from "../notebook";
 import { escapeHtml, escapeText } from "./escape";
 import { imageDataUri, isEmbeddableImage } from "./images";
 import type { Sanitizer } from "./sanitize";

@@ -1,213 +1,51 @@
 /**
- * Notebook files (nbformat 4.5) read and written the way Jupyter does, so that executing a notebook
- * changes nothing in git but its outputs.
+ * Writing a notebook byte for byte as Jupyter does, so that a script that rewrites one (executing
+ * it, making its student edition) changes nothing in git but what it meant to change.
  *
- * Jupyter's writer (nbformat's JSONWriter) sorts keys, indents by one space, splits multi-line
- * strings into lists of lines and ends the file with a newline; the same here.
+ * Jupyter's writer (nbformat's `writes`) splits multi-line strings into lists of lines
+ * (`split_lines`), then calls `json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True)` and
+ * adds a newline. `JSON.stringify` with one space of indent writes the same bytes for what
+ * notebooks hold (strings, integers, lists, objects); non-ASCII is kept as it is, like
+ * `ensure_ascii=False`.
  */
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Message } from "../runner/messaging";
-
-/** Multi-line text as stored: one string, or the lines with their "\n" (how Jupyter writes it). */
-export type MultilineString = string | string[];
-
-/** A cell's output, as nbformat stores it. */
-export type Output =
-  | { output_type: "stream"; name: "stdout" | "stderr"; text: MultilineString }
-  | {
-      output_type: "display_data";
-      data: Record<string, unknown>;
-      metadata: Record<string, unknown>;
-    }
-  | {
-      output_type: "execute_result";
-      data: Record<string, unknown>;
-      metadata: Record<string, unknown>;
-      execution_count: number | null;
-    }
-  | { output_type: "error"; ename: string; evalue: string; traceback: string[] };
-
-/** A notebook cell (the fields this project uses; others are kept as they are). */
-export interface Cell {
-  cell_type: "code" | "markdown" | "raw";
-  id?: string;
-  metadata: Record<string, unknown> & { tags?: string[] };
-  source: MultilineString;
-  outputs?: Output[];
-  execution_count?: number | null;
-  [key: string]: unknown;
-}
-
-/** A notebook. */
-export interface Notebook {
-  cells: Cell[];
-  metadata: Record<string, unknown>;
-  nbformat: number;
-  nbformat_minor: number;
-}
-
-/** The kernelspec every lesson names (notebooks.md). */
-export const tslabKernelspec = {
-  name: "tslab",
-  display_name: "TypeScript",
-  language: "typescript",
-} as const;
-
-/** The file is not a Jupyter notebook this runner can execute. */
-export class NotANotebookError extends Error {
-  override name = "NotANotebookError";
-  readonly code = "ERR_NOT_A_NOTEBOOK";
-  constructor(
-    readonly file: string,
-    reason: string,
-    options?: ErrorOptions,
-  ) {
-    super(`${file} is not a Jupyter notebook: ${reason}`, options);
-  }
-}
-
-/**
- * Reads and checks a notebook file: JSON with `cells` and nbformat 4.
- *
- * @throws {NotANotebookError} for anything else, saying what is wrong.
- * @example
- * const nb = await readNotebook("notebooks/01_client_server_model.ipynb");
- * nb.cells.length;
- */
-export async function readNotebook(file: string): Promise<Notebook> {
-  if (path.extname(file) !== ".ipynb") {
-    throw new NotANotebookError(file, "the name does not end in .ipynb");
-  }
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : `cannot be read (${code})`;
-    throw new NotANotebookError(file, reason, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new NotANotebookError(file, `not valid JSON (${(error as Error).message})`, {
-      cause: error,
-    });
-  }
-  if (typeof json !== "object" || json === null || !Array.isArray((json as Notebook).cells)) {
-    throw new NotANotebookError(file, 'no "cells" list');
-  }
-  const nb = json as Notebook;
-  if (nb.nbformat !== 4) {
-    throw new NotANotebookError(file, `nbformat ${nb.nbformat}, this runner reads nbformat 4`);
-  }
-  return nb;
-}
-
-/** A cell's source as one string. */
-export function sourceText(cell: Pick<Cell, "source">): string {
-  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
-}
-
-/**
- * Turns a cell's iopub messages into the outputs Jupyter stores: consecutive stream messages of
- * the same name merged into one output and "\r" rewrites applied (as nbconvert does), display_data and
- * execute_result with their data and metadata, error as ename/evalue/traceback. Transient fields
- * (display_id) are not stored; update_display_data replaces the data of the output it names.
- *
- * @example
- * cell.outputs = toOutputs(result.outputs);
- */
-export function toOutputs(messages: readonly Message[]): Output[] {
-  const outputs: Output[] = [];
-  const displays = new Map<string, Output[]>();
-  for (const message of messages) {
-    const content = message.content as Record<string, unknown>;
-    const displayId = (content.transient as { display_id?: string } | undefined)?.display_id;
-    switch (message.header.msg_type) {
-      case "stream": {
-        const name = content.name as "stdout" | "stderr";
-        const text = String(content.text ?? "");
-        const last = outputs.at(-1);
-        if (last?.output_type === "stream" && last.name === name) {
-          last.text = `${last.text}${text}`;
-        } else {
-          outputs.push({ output_type: "stream", name, text });
-        }
-        break;
-      }
-      case "display_data":
-      case "execute_result": {
-        const output: Output =
-          message.header.msg_type === "display_data"
-            ? {
-                output_type: "display_data",
-                data: (content.data as Record<string, unknown>) ?? {},
-                metadata: (content.metadata as Record<string, unknown>) ?? {},
-              }
-            : {
-                output_type: "execute_result",
-                data: (content.data as Record<string, unknown>) ?? {},
-                metadata: (content.metadata as Record<string, unknown>) ?? {},
-                execution_count: null,
-              };
-        outputs.push(output);
-        if (displayId) displays.set(displayId, [...(displays.get(displayId) ?? []), output]);
-        break;
-      }
-      case "update_display_data": {
-        for (const output of displayId ? (displays.get(displayId) ?? []) : []) {
-          if (output.output_type === "display_data" || output.output_type === "execute_result") {
-            output.data = (content.data as Record<string, unknown>) ?? {};
-            output.metadata = (content.metadata as Record<string, unknown>) ?? {};
-          }
-        }
-        break;
-      }
-      case "clear_output":
-        outputs.length = 0;
-        break;
-      case "error":
-        outputs.push({
-          output_type: "error",
-          ename: String(content.ename ?? ""),
-          evalue: String(content.evalue ?? ""),
-          traceback: (content.traceback as string[]) ?? [],
-        });
-        break;
-    }
-  }
-  // nbconvert's coalesce_streams: a line rewritten with "\r" (a progress counter) keeps only what
-  // a terminal would show last.
-  for (const output of outputs) {
-    if (output.output_type === "stream" && typeof output.text === "string") {
-      output.text = output.text.replace(/[^\n]*\r(?=[^\n])/g, "");
-    }
-  }
-  return outputs;
-}
-
-/** A copy of `nb` with every code cell's outputs cleared and execution_count null. */
-export function clearOutputs(nb: Notebook): Notebook {
-  return {
-    ...nb,
-    cells: nb.cells.map((cell) =>
-      cell.cell_type === "code" ? { ...cell, outputs: [], execution_count: null } : cell,
-    ),
-  };
-}
+import { NotebookError } from "./errors";
+import { joinSource, splitLines } from "./text";
+import type { Cell, MimeBundle, Notebook, Output } from "./types";
 
 /**
  * The notebook as Jupyter writes it: keys sorted, one-space indent, multi-line strings split into
- * lines, a final newline. Cells get an id if they have none (nbformat 4.5 requires one), and
- * nbformat_minor is raised to 5 for that reason.
+ * lines, non-ASCII kept, a final newline.
  *
+ * @param file the path to name in errors
+ * @throws NotebookError when the notebook is nested too deeply to write out
  * @example
- * await writeFile(file, serializeNotebook(nb));
+ * await writeFile(file, serializeNotebook(notebook, file));
  */
-export function serializeNotebook(nb: Notebook): string {
-  const taken = new Set(nb.cells.map((cell) => cell.id).filter(Boolean));
+export function serializeNotebook(notebook: Notebook, file = "notebook"): string {
+  try {
+    const cells = notebook.cells.map(splitCell);
+    return `${JSON.stringify(sortKeys({ ...notebook, cells }), null, 1)}\n`;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new NotebookError(
+      "ERR_NOTEBOOK_FORMAT",
+      file,
+      "cannot be written back out: its metadata is nested too deeply",
+      undefined,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * A copy in which every cell has an id (nbformat 4.5 requires one; "cell-0", "cell-1", ... where
+ * missing) and nbformat_minor is at least 5 for that reason: what the runner stores.
+ */
+export function withCellIds(notebook: Notebook): Notebook {
+  const taken = new Set(notebook.cells.map((cell) => cell.id).filter(Boolean));
   let next = 0;
   const freshId = () => {
     let id: string;
@@ -216,33 +54,27 @@ export function serializeNotebook(nb: Notebook): string {
     taken.add(id);
     return id;
   };
-  const cells = nb.cells.map((cell) => {
-    const out: Cell = { ...cell, id: cell.id ?? freshId(), source: splitLines(sourceText(cell)) };
-    if (cell.cell_type === "code") {
-      out.outputs = (cell.outputs ?? []).map(splitOutput);
-      out.execution_count = cell.execution_count ?? null;
-    }
-    return out;
-  });
-  const minor = Math.max(nb.nbformat_minor ?? 0, 5);
-  return `${JSON.stringify(sortKeys({ ...nb, cells, nbformat_minor: minor }), null, 1)}\n`;
+  return {
+    ...notebook,
+    cells: notebook.cells.map((cell) => ({ ...cell, id: cell.id ?? freshId() })),
+    nbformat_minor: Math.max(notebook.nbformat_minor ?? 0, 5),
+  };
 }
 
 /**
- * Writes a notebook through a temporary file and a rename, so a crash or a kill mid-write never
- * leaves half a notebook behind.
+ * Writes a file through a temporary file in the same folder and a rename, so that a crash or a
+ * kill mid-write never leaves half a file behind and a reader sees the old file or the new one.
  *
  * @example
- * await writeNotebook("notebooks/01_client_server_model.ipynb", nb);
+ * await writeFileAtomic("notebooks/01_client_server_model.ipynb", serializeNotebook(notebook));
  */
-export async function writeNotebook(file: string, nb: Notebook): Promise<void> {
-  const text = serializeNotebook(nb);
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const temp = path.join(
     path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`,
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
   );
   try {
-    await writeFile(temp, text);
+    await writeFile(temp, content);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
@@ -250,59 +82,53 @@ export async function writeNotebook(file: string, nb: Notebook): Promise<void> {
   }
 }
 
-/** Where Python's `str.splitlines()` breaks a line, besides "\r\n". */
-const lineBreaks = new Set([
-  "\n",
-  "\r",
-  "\v",
-  "\f",
-  "\x1c",
-  "\x1d",
-  "\x1e",
-  "\x85",
-  "\u2028",
-  "\u2029",
-]);
-
 /**
- * Python's `str.splitlines(True)`, which nbformat uses: lines keep their line break, no empty
- * last line. Matching it exactly keeps a re-run notebook byte-identical to one Jupyter saved.
+ * Writes a notebook as Jupyter writes it (see serializeNotebook), atomically.
+ *
+ * @example
+ * await writeNotebook("notebooks/01_client_server_model.ipynb", notebook);
  */
-function splitLines(text: string): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (!lineBreaks.has(text[i])) continue;
-    if (text[i] === "\r" && text[i + 1] === "\n") i++;
-    lines.push(text.slice(start, i + 1));
-    start = i + 1;
-  }
-  if (start < text.length) lines.push(text.slice(start));
-  return lines;
+export async function writeNotebook(file: string, notebook: Notebook): Promise<void> {
+  await writeFileAtomic(file, serializeNotebook(notebook, file));
 }
 
-/** nbformat splits text/* (and a few other) mime data and stream text into lines. */
+/** nbformat's split_lines for one cell: its source, its attachments, its outputs. */
+function splitCell(cell: Cell): Cell {
+  const out = { ...cell, source: splitLines(joinSource(cell.source)) } as Cell;
+  if (out.cell_type === "code") {
+    // A notebook read leniently may lack these; Jupyter writes them always.
+    out.outputs = (out.outputs ?? []).map(splitOutput);
+    out.execution_count = out.execution_count ?? null;
+  } else if (out.attachments !== undefined) {
+    out.attachments = Object.fromEntries(
+      Object.entries(out.attachments).map(([name, bundle]) => [name, splitBundle(bundle)]),
+    );
+  }
+  return out;
+}
+
 function splitOutput(output: Output): Output {
   if (output.output_type === "stream") {
-    return { ...output, text: splitLines(joinText(output.text)) };
+    return { ...output, text: splitLines(joinSource(output.text)) };
   }
   if (output.output_type === "display_data" || output.output_type === "execute_result") {
-    const data: Record<string, unknown> = {};
-    for (const [mime, value] of Object.entries(output.data)) {
-      const splittable =
-        mime.startsWith("text/") || mime === "application/javascript" || mime === "image/svg+xml";
-      data[mime] =
-        splittable && (typeof value === "string" || Array.isArray(value))
-          ? splitLines(joinText(value as MultilineString))
-          : value;
-    }
-    return { ...output, data };
+    return { ...output, data: splitBundle(output.data) };
   }
   return output;
 }
 
-function joinText(text: MultilineString): string {
-  return Array.isArray(text) ? text.join("") : text;
+/** nbformat splits text/* mime data, JavaScript and SVG into lines; other types stay whole. */
+function splitBundle(bundle: MimeBundle): MimeBundle {
+  const data: MimeBundle = {};
+  for (const [mime, value] of Object.entries(bundle)) {
+    const splittable =
+      mime.startsWith("text/") || mime === "application/javascript" || mime === "image/svg+xml";
+    data[mime] =
+      splittable && (typeof value === "string" || Array.isArray(value))
+        ? splitLines(joinSource(value as string | string[]))
+        : value;
+  }
+  return data;
 }
 
 /** Recursively sorts object keys (Python's `json.dumps(sort_keys=True)`); arrays keep their order. */

@@ -1,236 +1,44 @@
 /**
- * Reading a Jupyter notebook (nbformat 4) and checking every field the handouts rely on.
+ * Checking a parsed notebook: strictly, every field the handouts, the student editions and the
+ * grader rely on, or leniently, only what the runner needs to execute it.
  *
- * The checks follow nbformat 4's JSON schema for the parts we read (cells, sources, outputs,
- * mime bundles) and stop at the first problem with a message that names the file, the cell
- * (number and id) and the field, so an author can open the notebook and fix it.
- * Fields we never read (metadata beyond `tags`) are left alone: Jupyter front ends add their own.
+ * The strict check follows nbformat 4's JSON schema for the parts we read (cells, sources, outputs,
+ * mime bundles) and stops at the first problem with a message that names the file, the cell
+ * (number and id) and the field. Fields we never read (metadata beyond `tags`) are left alone:
+ * Jupyter front ends add their own.
  */
-import { readFile } from "node:fs/promises";
+import { type CellLocation, NotebookError } from "./errors";
+import type { MultilineString, Notebook } from "./types";
 
-/** A notebook string field: Jupyter stores text either whole or as a list of lines. */
-export type MultilineString = string | string[];
-
-/** Output data keyed by mime type. JSON types (`application/json`, `*+json`) hold any JSON value. */
-export type MimeBundle = Record<string, unknown>;
-
-export interface CellMetadata {
-  /** "solution" and "check" mark exercise cells (see plan/notebooks.md). */
-  tags?: string[];
-  [key: string]: unknown;
-}
-
-interface CellBase {
-  /** Required from nbformat 4.5 on; stable ids like "l03-bind" in this course. */
-  id?: string;
-  metadata: CellMetadata;
-  source: MultilineString;
-}
-
-export interface MarkdownCell extends CellBase {
-  cell_type: "markdown";
-  /** Images pasted into the cell, referenced as `attachment:name.png`. */
-  attachments?: Record<string, MimeBundle>;
-}
-
-export interface RawCell extends CellBase {
-  cell_type: "raw";
-  attachments?: Record<string, MimeBundle>;
-}
-
-export interface CodeCell extends CellBase {
-  cell_type: "code";
-  execution_count: number | null;
-  outputs: Output[];
-}
-
-export type Cell = MarkdownCell | RawCell | CodeCell;
-
-export interface StreamOutput {
-  output_type: "stream";
-  name: string;
-  text: MultilineString;
-}
-
-export interface DisplayDataOutput {
-  output_type: "display_data";
-  data: MimeBundle;
-  metadata: Record<string, unknown>;
-}
-
-export interface ExecuteResultOutput {
-  output_type: "execute_result";
-  execution_count: number | null;
-  data: MimeBundle;
-  metadata: Record<string, unknown>;
-}
-
-export interface ErrorOutput {
-  output_type: "error";
-  ename: string;
-  evalue: string;
-  traceback: string[];
-}
-
-export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | ErrorOutput;
-
-export interface Notebook {
-  nbformat: 4;
-  nbformat_minor: number;
-  metadata: Record<string, unknown>;
-  cells: Cell[];
-}
-
-/** Why a notebook was refused; `code` tells the kinds apart for scripts and tests. */
-export type NotebookErrorCode =
-  | "ERR_NOTEBOOK_ENCODING"
-  | "ERR_NOTEBOOK_JSON"
-  | "ERR_NOTEBOOK_FORMAT"
-  | "ERR_NOTEBOOK_FIELD"
-  | "ERR_NOTEBOOK_RENDER"
-  | "ERR_SOLUTION_MARKERS";
-
-/** Where in a notebook a problem is: `index` counts cells from 1, as a reader counts them. */
-export interface CellLocation {
-  index: number;
-  id?: string;
-}
+/** How closely a notebook is checked: every field ("strict") or only what executing needs. */
+export type NotebookCheck = "strict" | "lenient";
 
 /**
- * A notebook the handouts cannot use, with the file and (where it applies) the cell.
+ * What the runner needs: an object with a list of cells, nbformat 4. Code cells without outputs or
+ * execution_count get empty ones, so the result is a {@link Notebook} like any other.
  *
- * @example
- * try {
- *   parseNotebook(bytes, "notebooks/03_server.ipynb");
- * } catch (error) {
- *   if (error instanceof NotebookError) console.error(error.message); // names file and cell
- * }
+ * @throws NotebookError (ERR_NOT_A_NOTEBOOK) saying what is missing
  */
-export class NotebookError extends Error {
-  override name = "NotebookError";
-  readonly code: NotebookErrorCode;
-  readonly file: string;
-  readonly cell?: CellLocation;
-
-  constructor(
-    code: NotebookErrorCode,
-    file: string,
-    problem: string,
-    cell?: CellLocation,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}: ${cell ? `${describeCell(cell)}: ` : ""}${problem}`, options);
-    this.code = code;
-    this.file = file;
-    this.cell = cell;
+export function checkNotebookShape(value: unknown, file: string): Notebook {
+  if (!isObject(value) || !Array.isArray(value.cells)) {
+    throw new NotebookError("ERR_NOT_A_NOTEBOOK", file, 'no "cells" list');
   }
-}
-
-/** "cell 4 (id "l03-bind")": how errors and labels refer to a cell. */
-export function describeCell(cell: CellLocation): string {
-  return cell.id === undefined ? `cell ${cell.index}` : `cell ${cell.index} (id "${cell.id}")`;
-}
-
-/**
- * Joins a notebook text field into one string.
- *
- * @example
- * joinSource(["line 1\n", "line 2"]); // "line 1\nline 2"
- */
-export function joinSource(source: MultilineString): string {
-  return typeof source === "string" ? source : source.join("");
-}
-
-/**
- * Reads a notebook file and checks it (see parseNotebook); the bytes are returned too, for copying
- * the file unchanged.
- *
- * @throws NotebookError when the file is missing or unreadable, or is not a valid notebook
- * @example
- * const { notebook } = await readNotebook("notebooks/03_server.ipynb");
- */
-export async function readNotebook(
-  file: string,
-): Promise<{ notebook: Notebook; bytes: Uint8Array }> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a folder, not a notebook"
-          : (error as Error).message;
-    throw new NotebookError("ERR_NOTEBOOK_FORMAT", file, problem, undefined, { cause: error });
-  }
-  return { notebook: parseNotebook(bytes, file), bytes };
-}
-
-/**
- * Decodes, parses and checks a notebook file's bytes.
- *
- * @param bytes the file's content (a string is taken as already decoded)
- * @param file the path to name in errors
- * @throws NotebookError when the bytes are not UTF-8, not JSON, not nbformat 4 or a field is wrong
- * @example
- * const notebook = parseNotebook(await readFile(file), file);
- * notebook.cells.length;
- */
-export function parseNotebook(bytes: Uint8Array | string, file: string): Notebook {
-  const text = typeof bytes === "string" ? bytes : decodeUtf8(bytes, file);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
+  if (value.nbformat !== 4) {
     throw new NotebookError(
-      "ERR_NOTEBOOK_JSON",
+      "ERR_NOT_A_NOTEBOOK",
       file,
-      `not valid JSON (${jsonErrorPlace(text, error)}); a notebook is a JSON file: was it cut short or edited by hand?`,
-      undefined,
-      { cause: error },
+      `nbformat ${value.nbformat}, this runner reads nbformat 4`,
     );
   }
-  return checkNotebook(value, file);
-}
-
-function decodeUtf8(bytes: Uint8Array, file: string): string {
-  try {
-    // fatal: a notebook is UTF-8 JSON; replacing bad bytes with U+FFFD would hide a damaged file.
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch (error) {
-    throw new NotebookError(
-      "ERR_NOTEBOOK_ENCODING",
-      file,
-      `not valid UTF-8 text${firstBadUtf8Byte(bytes)}; notebooks are UTF-8 JSON files`,
-      undefined,
-      { cause: error },
-    );
+  for (const cell of value.cells as Record<string, unknown>[]) {
+    if (!isObject(cell)) continue;
+    if (cell.cell_type === "code") {
+      cell.outputs ??= [];
+      cell.execution_count ??= null;
+    }
   }
-}
-
-function firstBadUtf8Byte(bytes: Uint8Array): string {
-  // Decoding with replacement and encoding back changes the bytes exactly where they were not
-  // UTF-8: the first difference points the author at the damage.
-  const roundTrip = new TextEncoder().encode(new TextDecoder("utf-8").decode(bytes));
-  const length = Math.min(roundTrip.length, bytes.length);
-  for (let i = 0; i < length; i++) {
-    if (roundTrip[i] !== bytes[i]) return ` (first bad byte at offset ${i})`;
-  }
-  return " (it ends in the middle of a character)";
-}
-
-function jsonErrorPlace(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const position = /at position (\d+)/.exec(message);
-  if (text.trim() === "") return "the file is empty";
-  if (!position) return message.length > 200 ? `${message.slice(0, 200)}...` : message;
-  const offset = Number(position[1]);
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  const column = offset - before.lastIndexOf("\n");
-  return `${message.replace(/ in JSON at position \d+.*$/, "")} at line ${line}, column ${column}`;
+  value.metadata ??= {};
+  return value as unknown as Notebook;
 }
 
 const cellTypes = new Set(["markdown", "code", "raw"]);

@@ -5,16 +5,15 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
-  NotANotebookError,
+  joinSource,
   type Notebook,
+  NotebookError,
   type Output,
   readNotebook,
   serializeNotebook,
-  sourceText,
-  toOutputs,
-  tslabKernelspec,
+  withCellIds,
   writeNotebook,
-} from "../notebook/serialize";
+} from "../notebook";
 import { CellFailure, type FailureKind } from "./cell-failure";
 import {
   type ExecuteResult,
@@ -24,6 +23,7 @@ import {
   startKernel,
 } from "./kernel";
 import { outputProblems } from "./output-check";
+import { toOutputs, tslabKernelspec } from "./outputs";
 import { withPictures } from "./pictures";
 
 /** Options for {@link executeNotebook}. */
@@ -53,7 +53,7 @@ export type RunOutcome =
 export interface NotebookRun {
   file: string;
   outcome: RunOutcome;
-  /** Why it failed: a {@link CellFailure}, a NotANotebookError, or a KernelError. */
+  /** Why it failed: a {@link CellFailure}, a NotebookError, or a KernelError. */
   failure?: Error;
   /** The executed notebook (also when `check`), absent on failure. */
   notebook?: Notebook;
@@ -94,10 +94,11 @@ export async function executeNotebook(
   };
   let kernel: Kernel | undefined;
   try {
-    const nb = await readNotebook(file);
+    const { notebook: nb } = await readNotebook(file, { check: "lenient" });
     const kernelName = (nb.metadata.kernelspec as { name?: string } | undefined)?.name;
     if (kernelName !== undefined && kernelName !== tslabKernelspec.name) {
-      throw new NotANotebookError(
+      throw new NotebookError(
+        "ERR_NOT_A_NOTEBOOK",
         file,
         `its kernel is "${kernelName}"; this runner runs tslab notebooks`,
       );
@@ -108,12 +109,13 @@ export async function executeNotebook(
     });
     run.kernelStartMs = kernel.startMs;
     run.kernelStartAttempts = kernel.startAttempts;
-    const executed = await runCells(kernel, nb, run, options);
+    const ran = await runCells(kernel, nb, run, options);
     if (run.failure) return run;
+    const executed = withCellIds(ran);
     run.notebook = executed;
     if (options.check) {
       run.outcome = "checked";
-    } else if ((await readFile(file, "utf8")) === serializeNotebook(executed)) {
+    } else if ((await readFile(file, "utf8")) === serializeNotebook(executed, file)) {
       run.outcome = "unchanged";
     } else {
       await writeNotebook(file, executed);
@@ -145,7 +147,7 @@ async function runCells(
       file: run.file,
       cellNumber: index + 1,
       cellId: cells[index].id,
-      source: sourceText(cells[index]),
+      source: joinSource(cells[index].source),
       kind,
       detail,
     });
@@ -154,7 +156,7 @@ async function runCells(
   for (const [index, cell] of cells.entries()) {
     if (cell.cell_type !== "code") continue;
     cell.execution_count = null;
-    const code = sourceText(cell);
+    const code = joinSource(cell.source);
     // Like nbclient: an empty code cell is not sent to the kernel.
     if (code.trim() === "") {
       cell.outputs = [];

@@ -4,7 +4,7 @@
  * connection.ts  the connection file: free loopback ports, a random key
  * messaging.ts   the Jupyter wire protocol: sign, serialize, parse
  * kernel.ts      a tslab kernel process: start (with a real readiness check), execute, shut down
- * notebook.ts    nbformat 4.5 files, read and written as Jupyter writes them
+ * outputs.ts     a cell's iopub messages as the outputs Jupyter stores (the file: ../notebook/)
  * output-check.ts  failures that show only in output text (background errors, FAIL lines)
  * cell-failure.ts  the error a failing cell produces
  * execute-notebook.ts  whole notebooks, one kernel each, several at once
@@ -16,19 +16,6 @@
  * for (const run of runs) console.log(run.file, run.kernelStartMs, run.totalMs);
  */
 
-export {
-  type Cell,
-  clearOutputs,
-  NotANotebookError,
-  type Notebook,
-  type Output,
-  readNotebook,
-  serializeNotebook,
-  sourceText,
-  toOutputs,
-  tslabKernelspec,
-  writeNotebook,
-} from "../notebook/serialize";
 export { CellFailure, type CellFailureDetails, type FailureKind } from "./cell-failure";
 export {
   type ConnectionFile,
@@ -59,3 +46,4 @@ export {
 } from "./kernel";
 export { createMessage, type Message, MessageError, parse, serialize, sign } from "./messaging";
 export { type OutputProblem, outputProblems, type ProblemKind } from "./output-check";
+export { clearOutputs, toOutputs, tslabKernelspec } from "./outputs";

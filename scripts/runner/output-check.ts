@@ -7,7 +7,7 @@
  * `npm run execute` and the nbconvert check in CI read outputs with this one function, so a
  * notebook cannot pass one and fail the other.
  */
-import type { Output } from "../notebook/serialize";
+import type { Output } from "../notebook";
 
 /** Why an output counts as a failure. */
 export type ProblemKind = "background" | "check" | "error";

@@ -9,7 +9,7 @@
  * giving its size in CSS pixels (as Jupyter applies it) and its alt text from the SVG's title.
  */
 import { svgTitle } from "../handouts/outputs";
-import type { Output } from "../notebook/serialize";
+import type { Output } from "../notebook";
 
 type Resvg = typeof import("@resvg/resvg-js");
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
 import { notebookProblems } from "../../scripts/bin/nbconvert-check";
-import { writeNotebook } from "../../scripts/notebook/serialize";
+import { writeNotebook } from "../../scripts/notebook";
 
 test("notebookProblems names every cell whose stored outputs show a failure nbconvert let through", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), "nbconvert-check-"));
@@ -20,6 +20,7 @@ test("notebookProblems names every cell whose stored outputs show a failure nbco
           id: "fine",
           metadata: {},
           source: 'console.log("PASS echo")',
+          execution_count: null,
           outputs: [{ output_type: "stream", name: "stdout", text: "PASS echo\n" }],
         },
         {
@@ -27,6 +28,7 @@ test("notebookProblems names every cell whose stored outputs show a failure nbco
           id: "timer",
           metadata: {},
           source: "setTimeout(() => {\n  throw new Error('late');\n});",
+          execution_count: null,
           outputs: [
             { output_type: "stream", name: "stderr", text: "UncaughtException: Error: late\n" },
           ],
@@ -36,6 +38,7 @@ test("notebookProblems names every cell whose stored outputs show a failure nbco
           id: "check",
           metadata: {},
           source: "check(...)",
+          execution_count: null,
           outputs: [{ output_type: "stream", name: "stdout", text: "FAIL echo: no reply\n" }],
         },
       ],

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { type CodeCell, joinSource, parseNotebook } from "../../scripts/notebook/validate";
+import { type CodeCell, joinSource, parseNotebook } from "../../scripts/notebook";
 import { CellFailure, executeNotebook } from "../../scripts/runner";
 
 const root = path.resolve(import.meta.dirname, "..", "..");

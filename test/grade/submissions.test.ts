@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { loadLesson } from "../../scripts/grade/lesson";
 import { gradingNotebook, lessonByName } from "../../scripts/grade/submissions";
 import { studentEdition } from "../../scripts/handouts/edition";
-import { joinSource, readNotebook } from "../../scripts/notebook/validate";
+import { joinSource, readNotebook } from "../../scripts/notebook";
 import { course } from "../support/grade-class";
 
 const file = path.join(course, "01_add.ipynb");

@@ -16,7 +16,7 @@ import {
   renderLesson,
 } from "../../scripts/handouts/export";
 import { pageScriptFor, themeScript } from "../../scripts/handouts/page";
-import { joinSource, parseNotebook } from "../../scripts/notebook/validate";
+import { joinSource, parseNotebook } from "../../scripts/notebook";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/handouts");
 const course = ["01_basics", "02_outputs", "03_exercises"].map((name) =>

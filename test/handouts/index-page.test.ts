@@ -4,7 +4,7 @@ import { createHighlighter } from "../../scripts/handouts/highlight";
 import { describeLesson, renderIndex } from "../../scripts/handouts/index-page";
 import { createMarkdown, type Markdown } from "../../scripts/handouts/markdown";
 import { createSanitizer } from "../../scripts/handouts/sanitize";
-import type { Notebook } from "../../scripts/notebook/validate";
+import type { Notebook } from "../../scripts/notebook";
 
 let markdown: Markdown;
 beforeAll(async () => {

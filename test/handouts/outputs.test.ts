@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { fixConsole, mergeStreams, renderOutputs } from "../../scripts/handouts/outputs";
 import { createSanitizer } from "../../scripts/handouts/sanitize";
-import type { Output } from "../../scripts/notebook/validate";
+import type { Output } from "../../scripts/notebook";
 
 const context = {
   sanitizer: createSanitizer(),

@@ -16,6 +16,7 @@ import {
   studentCommands,
   studentReadme,
 } from "../../scripts/handouts/student-guide";
+import type { CodeCell } from "../../scripts/notebook";
 import { executeNotebook } from "../../scripts/runner";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -137,7 +138,7 @@ describe("the student README", () => {
     );
     const result = await executeNotebook(probe, { check: true, startTimeout: 120_000 });
     expect(result.failure?.message).toBeUndefined();
-    const outputs = result.notebook?.cells[1].outputs ?? [];
+    const outputs = (result.notebook?.cells[1] as CodeCell | undefined)?.outputs ?? [];
     expect(JSON.stringify(outputs)).toContain("function");
   }, 180_000);
 });

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { findJupyter, type JupyterInstall } from "../../scripts/jupyter/find-jupyter";
 import { projectRoot } from "../../scripts/jupyter/kernelspec";
 import { type RunningJupyter, startJupyter } from "../../scripts/jupyter/start";
-import type { Output } from "../../scripts/notebook/serialize";
+import type { Output } from "../../scripts/notebook";
 import { withPictures } from "../../scripts/runner/pictures";
 import { sequenceDiagram } from "../../src/trace/diagram/sequence-diagram";
 import { echo } from "../support/diagram";

@@ -3,14 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
-  NotANotebookError,
   type Notebook,
+  NotebookError,
   readNotebook,
   serializeNotebook,
-  toOutputs,
+  withCellIds,
   writeNotebook,
-} from "../../scripts/notebook/serialize";
-import type { Message } from "../../scripts/runner/messaging";
+} from "../../scripts/notebook";
 
 let dir: string;
 beforeAll(async () => {
@@ -20,22 +19,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function iopub(msgType: string, content: Record<string, unknown>): Message {
-  return {
-    header: {
-      msg_id: "m",
-      msg_type: msgType,
-      session: "s",
-      username: "u",
-      date: "",
-      version: "5.3",
-    },
-    parent_header: {},
-    metadata: {},
-    content,
-    buffers: [],
-  };
-}
+const lenient = { check: "lenient" } as const;
 
 const tiny: Notebook = {
   nbformat: 4,
@@ -90,67 +74,36 @@ test("serializeNotebook writes what Jupyter writes: sorted keys, one-space inden
 `);
 });
 
-test("serializeNotebook splits lines where Python's splitlines does and gives cells without an id one", () => {
+test("serializeNotebook splits lines where Python's splitlines does and withCellIds gives cells without an id one", () => {
   const nb: Notebook = {
     ...tiny,
     nbformat_minor: 4,
     cells: [{ cell_type: "markdown", metadata: {}, source: "one\r\ntwo\rthree\n" }],
   };
-  const written = JSON.parse(serializeNotebook(nb));
+  const written = JSON.parse(serializeNotebook(withCellIds(nb)));
   expect(written.cells[0].source).toEqual(["one\r\n", "two\r", "three\n"]);
   expect(written.cells[0].id).toBe("cell-0");
   expect(written.nbformat_minor).toBe(5);
 });
 
-test("toOutputs merges consecutive stream messages of one name and keeps stdout and stderr in order", () => {
-  const outputs = toOutputs([
-    iopub("stream", { name: "stdout", text: "first\n" }),
-    iopub("stream", { name: "stdout", text: "second\n" }),
-    iopub("stream", { name: "stderr", text: "warning\n" }),
-    iopub("stream", { name: "stdout", text: "third\n" }),
-    iopub("display_data", {
-      data: { "text/html": "<b>x</b>" },
-      metadata: {},
-      transient: { display_id: "d" },
-    }),
-    iopub("update_display_data", {
-      data: { "text/html": "<b>y</b>" },
-      metadata: {},
-      transient: { display_id: "d" },
-    }),
-  ]);
-  expect(outputs).toEqual([
-    { output_type: "stream", name: "stdout", text: "first\nsecond\n" },
-    { output_type: "stream", name: "stderr", text: "warning\n" },
-    { output_type: "stream", name: "stdout", text: "third\n" },
-    { output_type: "display_data", data: { "text/html": "<b>y</b>" }, metadata: {} },
-  ]);
-});
-
-test("toOutputs keeps only the last state of a line rewritten with \\r, as nbconvert stores it", () => {
-  const outputs = toOutputs([
-    iopub("stream", { name: "stdout", text: "sent 1 of 3\rsent 2 of 3\r" }),
-    iopub("stream", { name: "stdout", text: "sent 3 of 3\nline\r\n" }),
-  ]);
-  expect(outputs).toEqual([
-    { output_type: "stream", name: "stdout", text: "sent 3 of 3\nline\r\n" },
-  ]);
-});
-
-test("readNotebook rejects a file that is not a notebook, saying why", async () => {
+test("readNotebook, lenient, rejects a file that is not a notebook, saying why", async () => {
   const text = path.join(dir, "notes.ipynb");
   await writeFile(text, "just some notes");
-  await expect(readNotebook(text)).rejects.toThrow(NotANotebookError);
-  await expect(readNotebook(text)).rejects.toThrow(
+  await expect(readNotebook(text, lenient)).rejects.toThrow(NotebookError);
+  await expect(readNotebook(text, lenient)).rejects.toThrow(
     `${text} is not a Jupyter notebook: not valid JSON`,
   );
 
   const json = path.join(dir, "data.ipynb");
   await writeFile(json, '{"nbformat": 4}');
-  await expect(readNotebook(json)).rejects.toThrow('no "cells" list');
+  await expect(readNotebook(json, lenient)).rejects.toThrow('no "cells" list');
 
-  await expect(readNotebook(path.join(dir, "lesson.md"))).rejects.toThrow("does not end in .ipynb");
-  await expect(readNotebook(path.join(dir, "missing.ipynb"))).rejects.toThrow("no such file");
+  await expect(readNotebook(path.join(dir, "lesson.md"), lenient)).rejects.toThrow(
+    "does not end in .ipynb",
+  );
+  await expect(readNotebook(path.join(dir, "missing.ipynb"), lenient)).rejects.toThrow(
+    "no such file",
+  );
 });
 
 test("writeNotebook replaces the file whole and leaves no temporary file behind", async () => {
@@ -159,5 +112,5 @@ test("writeNotebook replaces the file whole and leaves no temporary file behind"
   await writeNotebook(file, tiny);
   expect(await readFile(file, "utf8")).toBe(serializeNotebook(tiny));
   expect((await readdir(dir)).filter((name) => name.includes("lesson"))).toEqual(["lesson.ipynb"]);
-  expect(await readNotebook(file)).toMatchObject({ nbformat: 4, cells: [{ id: "c1" }] });
+  expect((await readNotebook(file)).notebook).toMatchObject({ nbformat: 4, cells: [{ id: "c1" }] });
 });

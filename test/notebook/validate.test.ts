@@ -3,12 +3,7 @@ import path from "node:path";
 
 import { describe, expect, test } from "vitest";
 
-import {
-  joinSource,
-  NotebookError,
-  parseNotebook,
-  readNotebook,
-} from "../../scripts/notebook/validate";
+import { joinSource, NotebookError, parseNotebook, readNotebook } from "../../scripts/notebook";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/handouts");
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, expect, test } from "vitest";
-import { serializeNotebook } from "../../scripts/notebook/serialize";
+import { type CodeCell, serializeNotebook } from "../../scripts/notebook";
 import { CellFailure } from "../../scripts/runner/cell-failure";
 import { executeNotebooks, type NotebookRun } from "../../scripts/runner/execute-notebook";
 
@@ -48,7 +48,11 @@ test("a run's totalMs holds its kernel start and every cell, so at least the 100
 
 test("the stored notebook holds stdout, stderr, display_data, no timing and no execution_count", () => {
   const nb = (runs.get("passing") as NotebookRun).notebook;
-  const byId = new Map(nb?.cells.map((cell) => [cell.id, cell]));
+  const byId = new Map(
+    nb?.cells
+      .filter((cell) => cell.cell_type === "code")
+      .map((cell) => [cell.id, cell as CodeCell]),
+  );
   expect(byId.get("helper")?.outputs).toEqual([
     { output_type: "stream", name: "stdout", text: "6 bytes: héllo\n" },
   ]);

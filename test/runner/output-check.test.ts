@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import type { Output } from "../../scripts/notebook/serialize";
+import type { Output } from "../../scripts/notebook";
 import { outputProblems } from "../../scripts/runner/output-check";
 
 const stdout = (text: string): Output => ({ output_type: "stream", name: "stdout", text });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "vitest";
 
-import type { Output } from "../../scripts/notebook/serialize";
+import type { Output } from "../../scripts/notebook";
 import { pictureScale, rasterize, withPictures } from "../../scripts/runner/pictures";
 import { sequenceDiagram } from "../../src/trace/diagram/sequence-diagram";
 import { echo } from "../support/diagram";

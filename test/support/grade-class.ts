@@ -7,12 +7,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { studentEdition } from "../../scripts/handouts/edition";
-import {
-  type Cell,
-  joinSource,
-  type Notebook,
-  readNotebook,
-} from "../../scripts/notebook/validate";
+import { type Cell, joinSource, type Notebook, readNotebook } from "../../scripts/notebook";
 
 export const course = path.resolve(import.meta.dirname, "../fixtures/grade/course");
 
