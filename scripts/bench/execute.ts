@@ -16,8 +16,8 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { courseNotebooks } from "../bin/execute";
-import { findNbconvert, nbconvertNotebooks } from "../bin/nbconvert-check";
+import { courseNotebooks } from "../cli/project";
+import { findNbconvert, nbconvertNotebooks } from "../jupyter/nbconvert";
 import {
   type BenchContext,
   type BenchSection,

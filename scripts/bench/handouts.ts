@@ -23,8 +23,8 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
+import { courseNotebooks, projectRoot } from "../cli/project";
 import { noCache } from "../handouts/cache";
-import { courseNotebooks, projectRoot } from "../handouts/cli";
 import { buildHandouts, createRenderer } from "../handouts/export";
 import {
   type BenchContext,

@@ -10,11 +10,11 @@
  * Exit status: 0 when every cell of every notebook passed; 1 when a cell or a kernel failed (that
  * notebook's file is left exactly as it was); 2 for bad arguments or a file that is not a notebook.
  */
-import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { projectRoot } from "../jupyter/kernelspec";
+import { courseNotebooks } from "../cli/project";
+import { UsageError } from "../cli/usage-error";
 import { NotebookError, readNotebook } from "../notebook";
 import { executeNotebooks, type NotebookRun } from "../runner/execute-notebook";
 
@@ -25,11 +25,6 @@ export interface ExecuteArgs {
   timeout: number;
   jobs?: number;
   check: boolean;
-}
-
-/** Bad arguments: the message says what to type instead. */
-export class UsageError extends Error {
-  override name = "UsageError";
 }
 
 const usage = `usage: npm run execute -- [--check] [--timeout SECONDS] [--jobs N] [NOTEBOOK.ipynb ...]
@@ -80,13 +75,6 @@ export function parseExecuteArgs(argv: readonly string[]): ExecuteArgs {
   };
 }
 
-/** Every notebooks/*.ipynb, sorted, as paths relative to the current directory. */
-export async function courseNotebooks(): Promise<string[]> {
-  const dir = path.join(projectRoot, "notebooks");
-  const names = (await readdir(dir)).filter((name) => name.endsWith(".ipynb")).sort();
-  return names.map((name) => path.relative(process.cwd(), path.join(dir, name)));
-}
-
 function seconds(ms: number | undefined): string {
   return ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -111,7 +99,9 @@ async function main(argv: readonly string[]): Promise<number> {
   let args: ExecuteArgs;
   try {
     args = parseExecuteArgs(argv);
-    if (args.notebooks.length === 0) args.notebooks = await courseNotebooks();
+    if (args.notebooks.length === 0) {
+      args.notebooks = (await courseNotebooks()).map((file) => path.relative(process.cwd(), file));
+    }
     // Check every file before starting any kernel: a typo should cost no time.
     for (const file of args.notebooks) await readNotebook(file, { check: "lenient" });
   } catch (error) {

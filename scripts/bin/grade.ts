@@ -10,12 +10,13 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { TIME_SCALE_VARIABLE } from "../../src/course/exercise";
+import { projectRoot } from "../cli/project";
+import { UsageError } from "../cli/usage-error";
 import { type GradeResult, gradeClass } from "../grade/grade-class";
 import { LessonError } from "../grade/lesson";
 import { kernelLauncher, probeNetworkIsolation } from "../grade/sandbox";
 import { SubmissionArgumentError } from "../grade/submissions";
 import { OutputError } from "../handouts/write";
-import { projectRoot } from "../jupyter/kernelspec";
 import { NotebookError } from "../notebook";
 
 const usage = `usage: npm run grade -- [options] SUBMISSION...
@@ -30,8 +31,6 @@ const usage = `usage: npm run grade -- [options] SUBMISSION...
   --memory MB       heap limit of each kernel (default 1024)
   Checks' own time limits are multiplied by SOCKETS_COURSE_TIME_SCALE (default: jobs per core,
   at least 1), and so are the default --timeout and --notebook-timeout.`;
-
-class UsageError extends Error {}
 
 interface GradeArgs {
   submissions: string[];

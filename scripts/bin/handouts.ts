@@ -11,14 +11,9 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { projectRoot } from "../cli/project";
 import { fileCache } from "../handouts/cache";
-import {
-  courseNotebooks,
-  failureMessage,
-  parseEdition,
-  projectRoot,
-  runCli,
-} from "../handouts/cli";
+import { failureMessage, notebooksToExport, parseEdition, runCli } from "../handouts/cli";
 import { buildHandouts, createRenderer } from "../handouts/export";
 import { checkLaunchConfig, packageLaunchConfig } from "../handouts/launch";
 import { watchFolders } from "../handouts/watch";
@@ -75,8 +70,7 @@ async function main(argv: string[]): Promise<void> {
   const out = values.out ?? path.join(projectRoot, "dist", "handouts");
   // Named notebooks stay those; without names, the course's notebooks as they are at each build
   // (a lesson added while watching is picked up).
-  const notebooks = () =>
-    positionals.length > 0 ? Promise.resolve(positionals) : courseNotebooks(projectRoot);
+  const notebooks = () => notebooksToExport(positionals);
   // Nothing to export, or an output folder this script may not replace: say so before loading anything.
   await notebooks();
   await checkReplaceable(out);

@@ -13,7 +13,8 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { courseNotebooks, projectRoot, runCli } from "../handouts/cli";
+import { projectRoot } from "../cli/project";
+import { notebooksToExport, runCli } from "../handouts/cli";
 import { isSolutionCell, studentEdition } from "../handouts/edition";
 import { describeLesson } from "../handouts/index-page";
 import { createMarkdown } from "../handouts/markdown";
@@ -45,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(usage);
     return;
   }
-  const files = positionals.length > 0 ? positionals : await courseNotebooks(projectRoot);
+  const files = await notebooksToExport(positionals);
   const out = values.out ?? path.join(projectRoot, "dist", "student");
   await checkReplaceable(out);
   const output = new Map<string, string | Uint8Array>();

@@ -3,8 +3,8 @@
  * checks and the usage text, shared so that both programs read and report arguments alike.
  */
 import { parseArgs } from "node:util";
-
 import { ECHO_PORT } from "../../src/course/echo";
+import { UsageError } from "../cli/usage-error";
 
 /**
  * Which program is reading its arguments.
@@ -29,16 +29,6 @@ export interface EchoArgs {
   message: string;
   /** --help was given: print the usage and stop. */
   help: boolean;
-}
-
-/**
- * Wrong arguments: the program prints the message and the usage, and exits with status 2.
- *
- * @example
- * parseEchoArgs("echo-server", ["--port", "x"]); // throws UsageError: --port "x" is not a port...
- */
-export class UsageError extends Error {
-  override name = "UsageError";
 }
 
 /**

@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import { mkdir, readdir, realpath, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import pMap from "p-map";
 import { createRenderer } from "../handouts/export";
 import { checkReplaceable, writeDirectory } from "../handouts/write";
 import { projectRoot } from "../jupyter/kernelspec";
@@ -398,25 +399,28 @@ function entryPage(renderer: Awaited<ReturnType<typeof createRenderer>>, entry: 
   return feedbackPage(renderer, { student: entry.student, lesson, exercises, note });
 }
 
-/** Runs `work` on every item, at most `jobs` at once; the first error stops new work and is thrown. */
+/**
+ * Runs `work` on every item, at most `jobs` at once; the first error stops new work and is thrown
+ * once the work already started has ended (its kernels must stop before the work folder goes).
+ */
 async function pool<T>(
   items: readonly T[],
   jobs: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
   let failure: unknown;
-  const worker = async () => {
-    while (next < items.length && failure === undefined) {
-      const item = items[next++];
+  await pMap(
+    items,
+    async (item) => {
+      if (failure !== undefined) return;
       try {
         await work(item);
       } catch (error) {
         failure ??= error;
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+    },
+    { concurrency: Math.max(1, jobs) },
+  );
   if (failure !== undefined) throw failure;
 }
 

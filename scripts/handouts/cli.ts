@@ -1,43 +1,30 @@
 /**
- * What the two command-line programs (handouts, student-notebooks) share: finding the course's
- * notebooks, reading --edition, and turning known errors into one clear line and exit code 1.
+ * What the two command-line programs (handouts, student-notebooks) share: reading --edition,
+ * and turning known errors into one clear line and exit code 1.
  */
-import { readdir } from "node:fs/promises";
+
 import path from "node:path";
 import { inspect } from "node:util";
+import { courseNotebooks, projectRoot } from "../cli/project";
+import { UsageError } from "../cli/usage-error";
 import { NotebookError } from "../notebook";
 import { type Edition, editions } from "./edition";
 import { LaunchConfigError } from "./launch";
 import { OutputError } from "./write";
 
-/** A command line the program cannot act on. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/** The project's root folder (where notebooks/ and dist/ are). */
-export const projectRoot = path.resolve(import.meta.dirname, "..", "..");
-
 /**
- * Every notebooks/*.ipynb of the course, sorted by name (lessons are named NN_topic.ipynb).
+ * The notebooks a command line names, else every lesson of the course.
  *
- * @throws UsageError when there is none
- * @example
- * await courseNotebooks(projectRoot); // ["/.../notebooks/01_client_server_model.ipynb", ...]
+ * @throws UsageError when it names none and the course has none
  */
-export async function courseNotebooks(root: string): Promise<string[]> {
-  const folder = path.join(root, "notebooks");
-  let names: string[];
-  try {
-    names = await readdir(folder);
-  } catch {
-    names = [];
-  }
-  const notebooks = names.filter((name) => name.endsWith(".ipynb")).sort();
-  if (notebooks.length === 0) {
+export async function notebooksToExport(named: readonly string[]): Promise<string[]> {
+  if (named.length > 0) return [...named];
+  const files = await courseNotebooks();
+  if (files.length === 0) {
+    const folder = path.join(projectRoot, "notebooks");
     throw new UsageError(`no notebooks in ${folder}: name the .ipynb files to export`);
   }
-  return notebooks.map((name) => path.join(folder, name));
+  return files;
 }
 
 /**

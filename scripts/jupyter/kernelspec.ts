@@ -6,8 +6,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-/** The project's root folder (this file is scripts/jupyter/kernelspec.ts). */
-export const projectRoot = path.resolve(import.meta.dirname, "..", "..");
+import { projectRoot } from "../cli/project";
+
+/** Re-exported: the kernelspec is written for this root; defined once in cli/project.ts. */
+export { projectRoot };
 
 /** Where `npm run kernel:install` and the CI checks put the kernelspec: a JUPYTER_PATH entry. */
 export const localJupyterPath = path.join(projectRoot, ".jupyter-local");

@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import pMap from "p-map";
 import {
   joinSource,
   type Notebook,
@@ -262,17 +263,16 @@ export async function executeNotebooks(
   options: ExecuteNotebooksOptions = {},
 ): Promise<NotebookRun[]> {
   const jobs = Math.max(1, options.jobs ?? Math.min(2, files.length));
-  const runs: NotebookRun[] = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      runs[i] = await executeNotebook(files[i], options);
-      options.onRun?.(runs[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
-  return runs;
+  // executeNotebook never throws: a failing notebook is a run with a failure, and the rest go on.
+  return pMap(
+    files,
+    async (file) => {
+      const run = await executeNotebook(file, options);
+      options.onRun?.(run);
+      return run;
+    },
+    { concurrency: jobs },
+  );
 }
 
 function firstProblem(

@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "vitest";
-import { parseExecuteArgs, UsageError } from "../../scripts/bin/execute";
+import { parseExecuteArgs } from "../../scripts/bin/execute";
+import { UsageError } from "../../scripts/cli/usage-error";
 
 const root = path.join(import.meta.dirname, "..", "..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");

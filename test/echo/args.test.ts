@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { DEFAULT_TIMEOUT_MS, parseEchoArgs, UsageError, usage } from "../../scripts/echo/args";
+import { UsageError } from "../../scripts/cli/usage-error";
+import { DEFAULT_TIMEOUT_MS, parseEchoArgs, usage } from "../../scripts/echo/args";
 
 describe("parseEchoArgs", () => {
   test("with no options the server listens on the lecture's port on loopback", () => {

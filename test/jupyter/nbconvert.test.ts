@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { notebookProblems } from "../../scripts/bin/nbconvert-check";
+import { notebookProblems } from "../../scripts/jupyter/nbconvert";
 import { writeNotebook } from "../../scripts/notebook";
 
 test("notebookProblems names every cell whose stored outputs show a failure nbconvert let through", async () => {
