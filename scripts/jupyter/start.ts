@@ -5,11 +5,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
+import getPort from "get-port";
 
 import type { JupyterInstall } from "./find-jupyter";
 import { localJupyterPath, projectRoot, writeKernelspec } from "./kernelspec";
@@ -229,31 +228,13 @@ async function waitUntilAnswering(running: RunningJupyter, timeoutMs: number): P
 
 /** The requested port, or 8888 when free, or any free loopback port. */
 async function choosePort(requested: number | undefined): Promise<number> {
+  const host = "127.0.0.1";
   if (requested !== undefined && requested !== 0) {
-    if (await isFree(requested)) return requested;
+    if ((await getPort({ port: requested, host })) === requested) return requested;
     throw new Error(
       `Port ${requested} on 127.0.0.1 is taken (another Jupyter?): pick another with --port, or leave --port out.`,
     );
   }
-  if (requested === undefined && (await isFree(defaultPort))) return defaultPort;
-  return freePort();
-}
-
-/** A port the kernel just handed out on 127.0.0.1 and that is free again. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
-
-async function isFree(port: number): Promise<boolean> {
-  const server = createServer();
-  return new Promise((resolve) => {
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
+  // get-port gives the preferred port when it is free, else any free one.
+  return getPort({ port: requested === undefined ? defaultPort : [], host });
 }

@@ -7,9 +7,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import getPort from "get-port";
 
 /**
  * How the kernel's five sockets are reached: "tcp" on loopback ports (what Jupyter does), or
@@ -48,7 +48,7 @@ export interface ConnectionFile {
 /**
  * Asks the operating system for `count` free loopback ports at once.
  *
- * All servers listen together before any closes, so the ports are distinct. Another process
+ * get-port asks the system for free ports and never hands one out twice. Another process
  * could still take one before the kernel binds it: startKernel then starts the kernel again on
  * fresh ports (kernel.ts, maxStartAttempts).
  *
@@ -56,31 +56,8 @@ export interface ConnectionFile {
  * const [a, b] = await freePorts(2); // e.g. [39127, 40551]
  */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-          server.off("error", reject);
-          resolve();
-        });
-      });
-    }
-    return servers.map((server) => {
-      const address = server.address();
-      if (address === null || typeof address === "string") {
-        throw new Error("a TCP server on 127.0.0.1 reported no port");
-      }
-      return address.port;
-    });
-  } finally {
-    await Promise.all(
-      servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
-    );
-  }
+  // get-port keeps every port it hands out locked for a while, so these are distinct.
+  return Promise.all(Array.from({ length: count }, () => getPort({ host: "127.0.0.1" })));
 }
 
 /**
