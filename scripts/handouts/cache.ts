@@ -9,8 +9,9 @@
  * so a cache hit gives the same page as a fresh run.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { writeFileAtomicSync } from "../fs/atomic-write";
 
 import { escapeText } from "./escape";
 import { createHighlighter, type Highlighter, resolveLanguage } from "./highlight";
@@ -157,10 +158,11 @@ export function fileCache(
       while (entries.size > limit) entries.delete(entries.keys().next().value as string);
       try {
         mkdirSync(path.dirname(file), { recursive: true });
-        // Write then rename: a build running at the same time never reads half a file.
-        const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-        writeFileSync(temporary, JSON.stringify({ version, entries: Object.fromEntries(entries) }));
-        renameSync(temporary, file);
+        // A build running at the same time never reads half a file.
+        writeFileAtomicSync(
+          file,
+          JSON.stringify({ version, entries: Object.fromEntries(entries) }),
+        );
         changed = false;
       } catch {
         // A read-only checkout still builds, just without the speed-up next time.

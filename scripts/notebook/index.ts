@@ -11,7 +11,7 @@
  */
 export { type CellLocation, describeCell, NotebookError, type NotebookErrorCode } from "./errors";
 export { parseNotebook, type ReadOptions, readNotebook } from "./read";
-export { serializeNotebook, withCellIds, writeFileAtomic, writeNotebook } from "./serialize";
+export { serializeNotebook, withCellIds, writeNotebook } from "./serialize";
 export { joinSource, splitLines } from "./text";
 export type {
   Cell,

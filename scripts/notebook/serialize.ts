@@ -8,9 +8,7 @@
  * notebooks hold (strings, integers, lists, objects); non-ASCII is kept as it is, like
  * `ensure_ascii=False`.
  */
-import { randomBytes } from "node:crypto";
-import { rename, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { writeFileAtomic } from "../fs/atomic-write";
 import { NotebookError } from "./errors";
 import { joinSource, splitLines } from "./text";
 import type { Cell, MimeBundle, Notebook, Output } from "./types";
@@ -59,27 +57,6 @@ export function withCellIds(notebook: Notebook): Notebook {
     cells: notebook.cells.map((cell) => ({ ...cell, id: cell.id ?? freshId() })),
     nbformat_minor: Math.max(notebook.nbformat_minor ?? 0, 5),
   };
-}
-
-/**
- * Writes a file through a temporary file in the same folder and a rename, so that a crash or a
- * kill mid-write never leaves half a file behind and a reader sees the old file or the new one.
- *
- * @example
- * await writeFileAtomic("notebooks/01_client_server_model.ipynb", serializeNotebook(notebook));
- */
-export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
-  const temp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-  );
-  try {
-    await writeFile(temp, content);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /**
