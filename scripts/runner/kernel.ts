@@ -1,15 +1,28 @@
 /**
  * A tslab kernel process, driven the way Jupyter drives it: over ZeroMQ, a dealer socket on the
  * kernel's shell port for requests and replies, a subscriber on its iopub port for everything the
- * code prints or displays.
+ * code prints or displays. This module is the kernel's interface and puts the roles together:
+ *
+ * kernel-process.ts  the process: spawn, its own output, its end
+ * channels.ts        the two sockets and their receive loops
+ * requests.ts        request matching: replies, outputs, idle, strays
+ * readiness.ts       when a kernel is ready (a reply and a first iopub message)
+ * shutdown.ts        shutdown_request, then a kill after a grace period
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { Dealer, Subscriber } from "zeromq";
 import { kernelArgv, projectRoot } from "../jupyter/kernelspec";
-import { endpoint, freePorts, type Transport, writeConnectionFile } from "./connection";
-import { createMessage, type Message, parse, serialize } from "./messaging";
+import { openChannels } from "./channels";
+import { freePorts, type Transport, writeConnectionFile } from "./connection";
+import { KernelError, KernelPortTakenError, spawnKernelProcess } from "./kernel-process";
+import type { Message } from "./messaging";
+import { type KernelInfo, waitUntilReady } from "./readiness";
+import { createRequests, type StrayMessage } from "./requests";
+import { shutdownOnce } from "./shutdown";
+
+export { KernelError, KernelPortTakenError } from "./kernel-process";
+export type { KernelInfo } from "./readiness";
+export type { StrayMessage } from "./requests";
 
 /** The kernel Jupyter would start for a notebook whose kernelspec is "tslab". */
 export const tslabCommand = path.join(projectRoot, "node_modules", ".bin", "tslab");
@@ -114,21 +127,6 @@ export interface ExecuteResult {
   dropped: number;
 }
 
-/** A message the kernel published for a request that had already finished (went idle). */
-export interface StrayMessage {
-  /** msg_id of the request it belongs to. */
-  parentId: string;
-  message: Message;
-}
-
-/** What the kernel says about itself in kernel_info_reply. */
-export interface KernelInfo {
-  protocol_version?: string;
-  implementation?: string;
-  language_info: Record<string, unknown> & { name: string };
-  [key: string]: unknown;
-}
-
 /** A running kernel. */
 export interface Kernel {
   /** The kernel's kernel_info_reply content (language_info goes into the notebook's metadata). */
@@ -158,33 +156,6 @@ export interface Kernel {
   /** Asks the kernel to shut down, kills it after `graceMs` (default 1 000), cleans up. Idempotent. */
   shutdown(graceMs?: number): Promise<void>;
 }
-
-/** The kernel could not start, died, or stopped answering. */
-export class KernelError extends Error {
-  override name = "KernelError";
-}
-
-/** The kernel could not bind one of its ports (EADDRINUSE): another program took it first. */
-export class KernelPortTakenError extends KernelError {
-  override name = "KernelPortTakenError";
-}
-
-interface Pending {
-  outputs: Message[];
-  /** Content bytes of `outputs`, and the messages let go past maxOutputBytes. */
-  bytes: number;
-  dropped: number;
-  reply?: Message;
-  idle: boolean;
-  /** Called on the reply and on idle. */
-  wake: () => void;
-}
-
-/** Kernels still running, killed when this process exits (a kernel never outlives its runner). */
-const live = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of live) child.kill("SIGKILL");
-});
 
 /**
  * Spawns `tslab kernel --config-path <file>` in `options.cwd` and waits until it is ready: it has
@@ -219,226 +190,45 @@ async function startOnce(
     transport === "tcp" ? await (options.choosePorts ?? freePorts)(5) : undefined,
     transport,
   );
-  const { info: conn } = connection;
   const session = randomUUID();
   const argv = options.command
     ? [options.command, "kernel", "--config-path", "{connection_file}"]
     : (options.argv ?? defaultKernelArgv());
-  const child = spawn(
-    argv[0],
-    argv.slice(1).map((arg) => (arg === "{connection_file}" ? connection.path : arg)),
-    {
-      cwd: options.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: options.env ? { ...process.env, ...options.env } : process.env,
-    },
-  );
-  live.add(child);
-
-  // The kernel's own stdout/stderr (not the cells': those go to iopub). Kept for error messages.
-  let log = "";
-  let ready = false;
-  const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString("utf8")).slice(-4000);
-    // tslab reports a port it cannot bind and then waits forever, answering nothing: stop it now
-    // (the start is retried on fresh ports) rather than wait out the start timeout.
-    if (!ready && !exitError && /EADDRINUSE/.test(log)) {
-      exitError = new KernelPortTakenError(
-        `the tslab kernel in ${options.cwd} could not bind one of its ports (taken by another program since they were chosen, attempt ${attempt} of ${maxStartAttempts}); its output:\n${log.trim()}`,
-      );
-      child.kill("SIGKILL");
-      for (const wake of exitWaiters) wake();
-    }
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-
-  let exitError: KernelError | undefined;
-  const exitWaiters = new Set<() => void>();
-  const exited = new Promise<void>((resolve) => {
-    const onExit = (reason: string) => {
-      live.delete(child);
-      exitError ??= new KernelError(
-        `the tslab kernel ${reason}${log.trim() ? `; its output:\n${log.trim()}` : ""}`,
-      );
-      for (const wake of exitWaiters) wake();
-      resolve();
-    };
-    child.once("error", (error) => onExit(`could not start (${error.message})`));
-    child.once("exit", (code, signal) =>
-      onExit(`exited (${signal ?? `code ${code}`}) in ${options.cwd}`),
-    );
+  const kernelProcess = spawnKernelProcess({
+    argv: argv.map((arg) => (arg === "{connection_file}" ? connection.path : arg)),
+    cwd: options.cwd,
+    env: options.env,
+    attempt,
+    maxAttempts: maxStartAttempts,
+  });
+  const requests = createRequests({
+    channels: () => channels,
+    process: kernelProcess,
+    session,
+    maxOutputBytes: options.maxOutputBytes,
+  });
+  const channels = openChannels(connection.info, requests);
+  const shutdown = shutdownOnce({
+    process: kernelProcess,
+    channels,
+    session,
+    removeConnection: () => connection.remove(),
   });
 
-  const shell = new Dealer({ linger: 0 });
-  // iopub is where a burst of output arrives; let our side queue without limit so that any loss
-  // is the kernel's (and shows as a missing idle), never ours.
-  const iopub = new Subscriber({ linger: 0, receiveHighWaterMark: 0 });
-  iopub.subscribe();
-  shell.connect(endpoint(conn, conn.shell_port));
-  iopub.connect(endpoint(conn, conn.iopub_port));
-
-  const pending = new Map<string, Pending>();
-  const finished = new Set<string>();
-  const strays: StrayMessage[] = [];
-  const maxBytes = options.maxOutputBytes ?? Number.POSITIVE_INFINITY;
-  // Measuring costs a JSON.stringify per message: only when there is a limit to keep.
-  const limited = Number.isFinite(maxBytes);
-  let strayBytes = 0;
-  let iopubSeen = false;
-  const iopubWaiters = new Set<() => void>();
-
-  // A receive pending when shutdown closes the socket can reject (ENOTSOCK, seen under a flood
-  // of output): the loop is over then, and nothing is waiting for it.
-  const closed = () => undefined;
-  void (async () => {
-    for await (const frames of shell) {
-      const message = tryParse(frames, conn.key);
-      const entry = message && pending.get(message.parent_header.msg_id ?? "");
-      if (!message || !entry) continue;
-      entry.reply = message;
-      entry.wake();
-    }
-  })().catch(closed);
-  void (async () => {
-    for await (const frames of iopub) {
-      const message = tryParse(frames, conn.key);
-      if (!message) continue;
-      iopubSeen = true;
-      for (const wake of iopubWaiters) wake();
-      const parentId = message.parent_header.msg_id ?? "";
-      const entry = pending.get(parentId);
-      if (entry) {
-        if (message.header.msg_type === "status") {
-          if (message.content.execution_state === "idle") {
-            entry.idle = true;
-            entry.wake();
-          }
-        } else if (message.header.msg_type !== "execute_input") {
-          const size = limited ? contentBytes(message) : 0;
-          if (entry.bytes + size <= maxBytes) {
-            entry.bytes += size;
-            entry.outputs.push(message);
-          } else {
-            entry.dropped++;
-          }
-          entry.wake();
-        }
-      } else if (finished.has(parentId) && message.header.msg_type !== "status") {
-        const size = limited ? contentBytes(message) : 0;
-        if (strayBytes + size <= maxBytes) {
-          strayBytes += size;
-          strays.push({ parentId, message });
-        }
-      }
-    }
-  })().catch(closed);
-
-  /** Sends a request, waits for its reply and then its idle status; says which wait ran out, if any. */
-  async function request(
-    msgType: string,
-    content: unknown,
-    deadlines: { reply: number; idle: number },
-  ): Promise<{ id: string; entry: Pending; timedOut: "reply" | "idle" | null }> {
-    const message = createMessage(msgType, content, session);
-    const id = message.header.msg_id;
-    let wake = () => {};
-    const entry: Pending = { outputs: [], bytes: 0, dropped: 0, idle: false, wake: () => wake() };
-    pending.set(id, entry);
-    try {
-      try {
-        await shell.send(serialize(message, conn.key));
-      } catch (error) {
-        throw (
-          exitError ??
-          new KernelError(`could not send to the tslab kernel: ${(error as Error).message}`)
-        );
-      }
-      const reached = await waitFor(() => entry.reply !== undefined, deadlines.reply, false);
-      if (!reached) return { id, entry, timedOut: "reply" };
-      // Silence, not total time: a long output still arriving is not a lost one.
-      const idle = await waitFor(() => entry.idle, deadlines.idle, true);
-      return { id, entry, timedOut: idle ? null : "idle" };
-    } finally {
-      pending.delete(id);
-      finished.add(id);
-    }
-
-    /** Resolves true once `done()`, false after `ms` (since the last message if `rearm`). */
-    function waitFor(done: () => boolean, ms: number, rearm: boolean): Promise<boolean> {
-      return new Promise<boolean>((resolve, reject) => {
-        let settled = false;
-        const finish = () => {
-          settled = true;
-          clearTimeout(timer);
-          exitWaiters.delete(check);
-          wake = () => {};
-        };
-        // A process starved of CPU wakes up with this timer due and the awaited message already
-        // waiting unread (timers run before I/O in Node's loop): let one I/O phase read it first.
-        let armed = 0;
-        const expire = () => {
-          const at = armed;
-          setImmediate(() => {
-            if (settled || at !== armed) return; // Settled, or re-armed by a message just read.
-            finish();
-            resolve(done());
-          });
-        };
-        let timer = setTimeout(expire, ms);
-        const check = () => {
-          if (settled) return;
-          if (exitError) {
-            finish();
-            reject(exitError);
-          } else if (done()) {
-            finish();
-            resolve(true);
-          } else if (rearm) {
-            armed++;
-            clearTimeout(timer);
-            timer = setTimeout(expire, ms);
-          }
-        };
-        wake = check;
-        exitWaiters.add(check);
-        check();
-      });
-    }
-  }
-
-  let stopping: Promise<void> | undefined;
-  async function shutdown(graceMs = 1000): Promise<void> {
-    stopping ??= (async () => {
-      if (!exitError) {
-        // A server or timer left open in the kernel keeps it alive after shutdown_request.
-        const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
-        try {
-          await shell.send(
-            serialize(createMessage("shutdown_request", { restart: false }, session), conn.key),
-          );
-        } catch {
-          // The socket may already be unusable; the kill below still ends the kernel.
-        }
-        await exited;
-        clearTimeout(kill);
-      }
-      shell.close();
-      iopub.close();
-      await connection.remove();
-    })();
-    return stopping;
-  }
-
   try {
-    const info = await waitUntilReady();
-    ready = true;
-    const startMs = performance.now() - started;
+    const info = await waitUntilReady({
+      requests,
+      channels,
+      process: kernelProcess,
+      cwd: options.cwd,
+      startTimeout: options.startTimeout,
+    });
+    kernelProcess.markReady();
     return {
       info,
-      startMs,
+      startMs: performance.now() - started,
       startAttempts: attempt,
-      pid: child.pid,
+      pid: kernelProcess.child.pid,
       async execute(code, { timeout = 60_000, idleTimeout = 5_000 } = {}) {
         const content = {
           code,
@@ -448,7 +238,7 @@ async function startOnce(
           allow_stdin: false,
           stop_on_error: true,
         };
-        const { id, entry, timedOut } = await request("execute_request", content, {
+        const { id, entry, timedOut } = await requests.request("execute_request", content, {
           reply: timeout,
           idle: idleTimeout,
         });
@@ -465,73 +255,21 @@ async function startOnce(
         };
       },
       interrupt() {
-        if (!exitError) child.kill("SIGINT");
+        if (!kernelProcess.failure()) kernelProcess.child.kill("SIGINT");
       },
       async settle(timeout = 5_000) {
-        const { timedOut } = await request(
+        const { timedOut } = await requests.request(
           "kernel_info_request",
           {},
           { reply: timeout, idle: timeout },
         );
         if (timedOut) throw new KernelError(`the tslab kernel did not answer within ${timeout} ms`);
-        strayBytes = 0;
-        return strays.splice(0);
+        return requests.takeStrays();
       },
       shutdown,
     };
   } catch (error) {
     await shutdown(0);
     throw error;
-  }
-
-  /** Repeats kernel_info_request until a reply and some iopub message have both arrived. */
-  async function waitUntilReady(): Promise<KernelInfo> {
-    const deadline = performance.now() + (options.startTimeout ?? 60_000);
-    // The first requests may reach the kernel before the subscriber is connected: their status
-    // messages are lost (ZeroMQ's "slow joiner"), hence the retries with a short deadline.
-    while (performance.now() < deadline) {
-      const left = deadline - performance.now();
-      const { entry } = await request(
-        "kernel_info_request",
-        {},
-        {
-          reply: Math.min(left, 2_000),
-          idle: Math.min(left, 250),
-        },
-      );
-      if (entry.reply && (iopubSeen || (await anyIopub(Math.min(left, 250))))) {
-        return entry.reply.content as KernelInfo;
-      }
-    }
-    throw new KernelError(
-      `the tslab kernel in ${options.cwd} did not answer within ${options.startTimeout ?? 60_000} ms${log.trim() ? `; its output:\n${log.trim()}` : ""}`,
-    );
-  }
-
-  function anyIopub(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const done = (value: boolean) => {
-        clearTimeout(timer);
-        iopubWaiters.delete(seen);
-        resolve(value);
-      };
-      const seen = () => done(true);
-      const timer = setTimeout(() => done(false), ms);
-      iopubWaiters.add(seen);
-    });
-  }
-}
-
-/** About how much memory a message's content holds (its text, mostly). */
-function contentBytes(message: Message): number {
-  return JSON.stringify(message.content).length;
-}
-
-function tryParse(frames: Buffer[], key: string): Message | undefined {
-  try {
-    return parse(frames, key);
-  } catch {
-    // Not ours or corrupt: a Jupyter client ignores such messages too.
-    return undefined;
   }
 }
