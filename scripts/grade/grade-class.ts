@@ -12,33 +12,20 @@
  *   └── feedback.ts     the feedback pages (the handouts renderer)
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
-import { mkdir, readdir, realpath, symlink, writeFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pMap from "p-map";
 import { createRenderer } from "../handouts/export";
 import { checkReplaceable, writeDirectory } from "../handouts/write";
-import { projectRoot } from "../jupyter/kernelspec";
-import {
-  joinSource,
-  type Notebook,
-  NotebookError,
-  readNotebook,
-  serializeNotebook,
-} from "../notebook";
+import { projectRoot } from "../cli/project";
+import { joinSource, type Notebook, serializeNotebook } from "../notebook";
 import { type GradeRow, gradesCsv, sum, summaryCsv } from "./csv";
+import { courseLessons, type Entry, helperLibrary, match } from "./entries";
 import { type ExerciseFeedback, feedbackPage, problemPage } from "./feedback";
-import { type Lesson, learnChecks, loadLesson } from "./lesson";
-import { type GradedRun, type KernelLaunch, type RunLimits, runForGrading } from "./run";
-import {
-  compare,
-  findSubmissions,
-  type GradingNotebook,
-  gradingNotebook,
-  lessonByCells,
-  lessonByName,
-  SubmissionArgumentError,
-} from "./submissions";
+import { type Lesson, learnChecks } from "./lesson";
+import { type KernelLaunch, type RunLimits, runForGrading } from "./run";
+import { findSubmissions, gradingNotebook } from "./submissions";
 import { scoreCheckCell, type Verdict } from "./verdicts";
 
 export interface GradeOptions {
@@ -67,17 +54,6 @@ export interface GradeResult {
 }
 
 /** What one student handed in for one lesson (or a notebook that is no lesson). */
-interface Entry {
-  student: string;
-  file: string;
-  lesson?: Lesson;
-  notebook?: Notebook;
-  /** Why nothing in it can be graded. */
-  problem?: string;
-  grading?: GradingNotebook;
-  run?: GradedRun;
-}
-
 /**
  * Where runs get their temporary copies: inside the project, so that tslab sees the lessons' own
  * @types, and outside node_modules, where tslab does not compile `./src/index` (it is taken for a
@@ -250,59 +226,6 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
     cleanUp();
     process.off("exit", cleanUp);
   }
-}
-
-/** Every .ipynb of the course folder, loaded; a folder with none is a usage error. */
-async function courseLessons(course: string): Promise<Lesson[]> {
-  let names: string[];
-  try {
-    names = (await readdir(course)).filter((name) => name.endsWith(".ipynb")).sort(compare);
-  } catch {
-    names = [];
-  }
-  if (names.length === 0) {
-    throw new SubmissionArgumentError(`${course}: no lesson notebooks (.ipynb) in it (--course)`);
-  }
-  return Promise.all(names.map((name) => loadLesson(path.join(course, name))));
-}
-
-/** The helper library the lessons import as ./src: the course folder's, else the project's. */
-async function helperLibrary(course: string): Promise<string> {
-  const own = path.join(course, "src");
-  return existsSync(own) ? realpath(own) : path.join(projectRoot, "src");
-}
-
-/** Reads a submitted notebook and finds its lesson; a problem is recorded, never thrown. */
-async function match(student: string, file: string, lessons: Lesson[]): Promise<Entry> {
-  const byName = lessonByName(file, lessons);
-  let notebook: Notebook;
-  try {
-    ({ notebook } = await readNotebook(file));
-  } catch (error) {
-    if (!(error instanceof NotebookError)) throw error;
-    // The path names the student's file: say it as the student knows it.
-    const problem = error.message.replace(`${file}: `, "");
-    return {
-      student,
-      file,
-      lesson: byName,
-      problem: `${path.basename(file)} cannot be read as a notebook: ${problem}`,
-    };
-  }
-  const byCells = lessonByCells(notebook, lessons);
-  const lesson = byName ?? byCells;
-  if (!lesson) {
-    return {
-      student,
-      file,
-      problem: `${path.basename(file)} is not a notebook of this course: its name is none of the lessons' (${lessons.map((l) => `${l.name}.ipynb`).join(", ")}) and it holds none of their exercise cells`,
-    };
-  }
-  const entry: Entry = { student, file, lesson, notebook };
-  if (byName && byCells && byCells !== byName && lessonByCells(notebook, [byName]) === undefined) {
-    entry.problem = `${path.basename(file)} is named as lesson ${byName.name} but holds the exercises of ${byCells.name}: rename it ${byCells.name}.ipynb`;
-  }
-  return entry;
 }
 
 /** The rows of one entry: every check of its lesson (or one row for a notebook of no lesson). */
