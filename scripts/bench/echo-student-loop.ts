@@ -7,14 +7,8 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 
 import { roundTrips, startServer } from "./support/echo-peers";
-import {
-  type BenchContext,
-  type BenchSection,
-  formatNumber,
-  formatRatio,
-  interleaved,
-  median,
-} from "./support/report";
+import type { BenchContext, BenchSection } from "./support/report";
+import { formatNumber, formatRatio, interleaved, median } from "./support/report";
 
 const SIZE = 64;
 

@@ -16,18 +16,10 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { courseNotebooks } from "../cli/project";
+import { courseNotebooks, projectRoot } from "../cli/project";
 import { findNbconvert, nbconvertNotebooks } from "../jupyter/nbconvert";
-import {
-  type BenchContext,
-  type BenchSection,
-  elapsedMs,
-  formatNumber,
-  formatRatio,
-  median,
-} from "./support/report";
-
-const root = path.resolve(import.meta.dirname, "..", "..");
+import type { BenchContext, BenchSection } from "./support/report";
+import { elapsedMs, formatNumber, formatRatio, median } from "./support/report";
 
 /**
  * Times the course's execution both ways.
@@ -54,7 +46,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
       await promisify(execFile)(
         process.execPath,
         ["--import", "tsx", "scripts/bin/execute.ts", "--check", "--jobs", "2", ...files],
-        { cwd: root, maxBuffer: 16 * 2 ** 20 },
+        { cwd: projectRoot, maxBuffer: 16 * 2 ** 20 },
       );
     } catch (err) {
       failures.push(`npm run execute failed in round ${round}: ${firstLines(err)}`);

@@ -18,7 +18,6 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
-
 import {
   type Bench,
   type BenchContext,
@@ -26,9 +25,9 @@ import {
   renderSection,
   renderTable,
 } from "../bench/support/report";
+import { projectRoot } from "../cli/project";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
-const benchDir = path.join(root, "scripts", "bench");
+const benchDir = path.join(projectRoot, "scripts", "bench");
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -82,7 +81,7 @@ async function main(): Promise<number> {
   ].join("\n");
   const report = `## Benchmark results\n\n${header}\n\n${parts.join("\n\n")}\n`;
   process.stdout.write(report);
-  writeFileSync(path.resolve(root, values.out ?? "bench-results.md"), report);
+  writeFileSync(path.resolve(projectRoot, values.out ?? "bench-results.md"), report);
   context.log(`bench: written to ${values.out}`);
   return failed ? 1 : 0;
 }
@@ -95,7 +94,7 @@ async function runComparison(file: string, context: BenchContext): Promise<strin
   }
   // A program printing its own markdown; it reads the settings from the environment.
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", file], {
-    cwd: root,
+    cwd: projectRoot,
     maxBuffer: 16 * 2 ** 20,
     env: {
       ...process.env,

@@ -13,13 +13,13 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import type * as TS from "@tslab/typescript-for-tslab";
+import { projectRoot } from "../cli/project";
 
 const require = createRequire(import.meta.url);
 // tslab's own compiler, not ours: the version a student's kernel really runs.
 const ts: typeof TS = require("@tslab/typescript-for-tslab");
 
-const root = path.resolve(import.meta.dirname, "..", "..");
-const notebooks = path.join(root, "notebooks");
+const notebooks = path.join(projectRoot, "notebooks");
 const entry = path.join(notebooks, "src", "index.ts");
 
 // Mirrors tslab 1.0.22 dist/converter.js createConverter() on Node >= 18.
@@ -35,7 +35,7 @@ const options: TS.CompilerOptions = {
   allowJs: true,
   checkJs: true,
   skipLibCheck: true,
-  typeRoots: [path.join(root, "node_modules", "@types")],
+  typeRoots: [path.join(projectRoot, "node_modules", "@types")],
   rootDir: notebooks,
   outDir: path.join(notebooks, "outDir"),
   noEmit: true,
@@ -46,7 +46,7 @@ const diagnostics = ts.getPreEmitDiagnostics(program);
 if (diagnostics.length > 0) {
   const host: TS.FormatDiagnosticsHost = {
     getCanonicalFileName: (f) => f,
-    getCurrentDirectory: () => root,
+    getCurrentDirectory: () => projectRoot,
     getNewLine: () => "\n",
   };
   console.error(ts.formatDiagnosticsWithColorAndContext(diagnostics, host));
@@ -56,5 +56,5 @@ if (diagnostics.length > 0) {
   process.exit(1);
 }
 console.log(
-  `ok: ${path.relative(root, entry)} compiles under tslab's TypeScript ${ts.version} (es2022, node10, rootDir notebooks/)`,
+  `ok: ${path.relative(projectRoot, entry)} compiles under tslab's TypeScript ${ts.version} (es2022, node10, rootDir notebooks/)`,
 );
