@@ -14,9 +14,6 @@ const SIZE = 64;
 
 /**
  * Runs the comparison.
- *
- * @example
- * const section = await bench({ runs: 5, quick: false, log: console.error });
  */
 export async function bench(context: BenchContext): Promise<BenchSection> {
   const count = context.quick ? 2_000 : 20_000;

@@ -23,9 +23,6 @@ import { elapsedMs, formatNumber, formatRatio, median } from "./support/report";
 
 /**
  * Times the course's execution both ways.
- *
- * @example
- * const section = await bench({ runs: 3, quick: false, log: console.error });
  */
 export async function bench(context: BenchContext): Promise<BenchSection> {
   const all = await courseNotebooks();

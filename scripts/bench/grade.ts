@@ -23,9 +23,6 @@ import { elapsedMs, formatNumber, formatRatio, median } from "./support/report";
 
 /**
  * Times grading a class and executing the same notebooks.
- *
- * @example
- * const section = await bench({ runs: 1, quick: false, log: console.error });
  */
 export async function bench(context: BenchContext): Promise<BenchSection> {
   const students = context.quick ? 2 : Number(process.env.GRADE_BENCH_STUDENTS ?? 30) || 30;

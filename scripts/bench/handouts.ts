@@ -43,9 +43,6 @@ const run = promisify(execFile);
 
 /**
  * Measures the export of the course (notebooks/, or the test fixtures when it has none) both ways.
- *
- * @example
- * const section = await bench({ runs: 5, quick: false, log: console.error });
  */
 export async function bench(context: BenchContext): Promise<BenchSection> {
   const { files, source } = await notebooksToExport();

@@ -46,7 +46,10 @@ const alternatives = Object.keys(commandLines) as Alternative[];
 
 interface CellSamples {
   startMs: number[];
-  /** CPU time of the kernel process from its start to ready, in ms: steadier than wall time under load. */
+  /**
+   * CPU time of the kernel process from its start to ready, in ms: steadier than wall time under
+   * load.
+   */
   startCpuMs: number[];
   bareMs: number[];
   importMs: number[];
@@ -55,9 +58,6 @@ interface CellSamples {
 
 /**
  * Runs the kernel comparison.
- *
- * @example
- * const section = await bench({ runs: 5, quick: false, log: console.error });
  */
 export async function bench(context: BenchContext): Promise<BenchSection> {
   const samples = Object.fromEntries(

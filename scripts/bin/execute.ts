@@ -38,8 +38,6 @@ const usage = `usage: npm run execute -- [--check] [--timeout SECONDS] [--jobs N
  * Reads the command line (without the node and script entries).
  *
  * @throws {UsageError} for an unknown option or a bad number.
- * @example
- * parseExecuteArgs(["--check", "--jobs", "1", "notebooks/01_client_server_model.ipynb"]);
  */
 export function parseExecuteArgs(argv: readonly string[]): ExecuteArgs {
   let values: { timeout?: string; jobs?: string; check?: boolean };

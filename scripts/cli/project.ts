@@ -10,9 +10,6 @@ export const projectRoot = path.resolve(import.meta.dirname, "..", "..");
 /**
  * Every notebooks/*.ipynb of the course, sorted by name (lessons are named NN_topic.ipynb), as
  * absolute paths; none when the folder is missing or empty (each command says what that means).
- *
- * @example
- * await courseNotebooks(); // ["/.../notebooks/01_client_server_model.ipynb", ...]
  */
 export async function courseNotebooks(root = projectRoot): Promise<string[]> {
   const folder = path.join(root, "notebooks");

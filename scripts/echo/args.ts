@@ -8,17 +8,11 @@ import { UsageError } from "../cli/usage-error";
 
 /**
  * Which program is reading its arguments.
- *
- * @example
- * parseEchoArgs("echo-server", process.argv.slice(2));
  */
 export type EchoProgram = "echo-server" | "echo-client";
 
 /**
  * What the command line asked for.
- *
- * @example
- * const { host, port, message } = parseEchoArgs("echo-client", ["--port", "4000", "hi"]);
  */
 export interface EchoArgs {
   host: string;
@@ -33,17 +27,11 @@ export interface EchoArgs {
 
 /**
  * Default for the client's --timeout: long enough for any loopback server, short enough not to hang.
- *
- * @example
- * parseEchoArgs("echo-client", ["hi"]).timeout; // DEFAULT_TIMEOUT_MS
  */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * The usage text of a program.
- *
- * @example
- * console.log(usage("echo-client"));
  */
 export function usage(program: EchoProgram): string {
   if (program === "echo-server") {
@@ -75,9 +63,6 @@ export function usage(program: EchoProgram): string {
 /**
  * Reads a program's arguments (process.argv.slice(2)). Throws a {@link UsageError} saying what is
  * wrong: an unknown option, a port that is not an integer from 0 to 65535, a missing message.
- *
- * @example
- * parseEchoArgs("echo-client", ["--port", "4000", "hello", "world"]); // message "hello world"
  */
 export function parseEchoArgs(program: EchoProgram, argv: string[]): EchoArgs {
   const client = program === "echo-client";
@@ -162,10 +147,6 @@ function parseTimeout(text: string | undefined): number {
  * What both programs do first: parse the command line, or say what is wrong (usage on stderr) or
  * show the help (usage on stdout). Returns the arguments, or the exit status to end with (2 for
  * wrong arguments, 0 after --help).
- *
- * @example
- * const args = argsOrExitStatus("echo-client", process.argv.slice(2));
- * if (typeof args === "number") process.exit(args);
  */
 export function argsOrExitStatus(program: EchoProgram, argv: string[]): EchoArgs | number {
   try {

@@ -17,9 +17,6 @@ function temporaryName(file: string): string {
 
 /**
  * Replaces `file` with `content` whole, or leaves it as it was.
- *
- * @example
- * await writeFileAtomic("notebooks/01_client_server_model.ipynb", serializeNotebook(notebook));
  */
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const temporary = temporaryName(file);

@@ -29,9 +29,6 @@ const statusWord: Record<CheckStatus, string> = {
 
 /**
  * The page for a notebook that was graded (in whole or in part).
- *
- * @example
- * const html = feedbackPage(renderer, { student: "alice", lesson, exercises });
  */
 export function feedbackPage(
   renderer: Renderer,
@@ -68,9 +65,6 @@ export function feedbackPage(
 
 /**
  * The page for a notebook that could not be graded at all (not a notebook, not of this course).
- *
- * @example
- * const html = problemPage(renderer, { student: "bob", notebook: "notes", title: "notes.ipynb", problem });
  */
 export function problemPage(
   renderer: Renderer,

@@ -28,6 +28,7 @@ import { type KernelLaunch, type RunLimits, runForGrading } from "./run";
 import { findSubmissions, gradingNotebook } from "./submissions";
 import { scoreCheckCell, type Verdict } from "./verdicts";
 
+/** What `npm run grade` grades, with what limits, and where the results go. */
 export interface GradeOptions {
   /** Folders (one per student) and .ipynb files, as given on the command line. */
   submissions: string[];
@@ -42,6 +43,7 @@ export interface GradeOptions {
   log: (line: string) => void;
 }
 
+/** A class's grades: the rows of grades.csv, and who and what was graded. */
 export interface GradeResult {
   rows: GradeRow[];
   students: string[];
@@ -66,8 +68,6 @@ const workRoot = path.join(projectRoot, "dist", ".grade-work");
  *
  * @throws SubmissionArgumentError for a bad command line, LessonError for a lesson that cannot be
  *   graded, OutputError when `out` cannot be written
- * @example
- * const result = await gradeClass({ submissions: ["class/alice"], course: "notebooks", out: "dist/grades", jobs: 2, limits, launch, log: console.error });
  */
 export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
   const started = performance.now();

@@ -73,10 +73,6 @@ const interruptGraceMs = (limits: RunLimits) => Math.max(10_000, limits.cellMs /
 /**
  * Runs `cells` (code cells only, in order) in a fresh kernel in `cwd` and returns each one's
  * outcome. Never throws for what the code does; the kernel is always shut down.
- *
- * @example
- * const run = await runForGrading(cells, { cwd, launch, limits });
- * run.cells.get("l01-ex1-check")?.outputs;
  */
 export async function runForGrading(
   cells: ReadonlyArray<{ id?: string; source: string }>,

@@ -44,9 +44,6 @@ export function parseEdition(value: string | undefined): Edition {
  * Runs a program's main function. A notebook, output or usage problem becomes one line on stderr
  * (the message already names the file and the cell) and exit code 1; anything else is a bug and
  * is printed whole.
- *
- * @example
- * await runCli("handouts", usage, () => main(process.argv.slice(2)));
  */
 export async function runCli(name: string, usage: string, run: () => Promise<void>): Promise<void> {
   try {
@@ -60,9 +57,6 @@ export async function runCli(name: string, usage: string, run: () => Promise<voi
 /**
  * What a program prints for a failure: one line for a notebook, output or usage problem (the
  * message names the file and the cell), the whole error, stack included, for anything else.
- *
- * @example
- * console.error(failureMessage("handouts", usage, error)); // "handouts: lesson.ipynb: cell 3: ..."
  */
 export function failureMessage(name: string, usage: string, error: unknown): string {
   if (error instanceof NotebookError || error instanceof OutputError) {

@@ -46,6 +46,10 @@ export interface Renderer {
   cache: RenderCache;
 }
 
+/**
+ * How a renderer highlights and sanitizes: from a cache when it can, loading shiki and jsdom only
+ * when it must.
+ */
 export interface RendererOptions {
   /** Where highlighted code and sanitized HTML are kept (default: in memory, for this build). */
   cache?: RenderCache;
@@ -58,10 +62,6 @@ export interface RendererOptions {
 
 /**
  * Prepares markdown, highlighting and sanitizing (jsdom is loaded on first use).
- *
- * @example
- * const renderer = await createRenderer();
- * renderLesson(renderer, notebook, { file: "notebooks/03_server.ipynb", edition: "student" });
  */
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
   // Even without a file, identical code or outputs in one build are rendered once.
@@ -74,6 +74,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
 
 export const defaultCourseTitle = "Sockets course";
 
+/** One build of the handouts: which notebooks, which edition, and the course's name and links. */
 export interface HandoutsOptions {
   /** Notebook files, in lesson order (previous/next follow this order). */
   files: string[];
@@ -83,6 +84,7 @@ export interface HandoutsOptions {
   launch?: LaunchConfig;
 }
 
+/** One lesson of a build: the notebook it came from and the page it became. */
 export interface LessonPage {
   /** The notebook it came from, as given. */
   file: string;
@@ -94,6 +96,7 @@ export interface LessonPage {
   summaryHtml: string;
 }
 
+/** A whole build, in memory: written to disk at once by writeDirectory, or not at all. */
 export interface Handouts {
   /** Output file name -> content: pages, index.html and the notebooks to download. */
   files: Map<string, string | Uint8Array>;
@@ -111,9 +114,6 @@ interface LoadedLesson {
  * Reads, checks and renders notebooks into a set of handouts, in memory.
  *
  * @throws NotebookError for the first notebook that cannot be used, naming file and cell
- * @example
- * const handouts = await buildHandouts({ files: ["notebooks/01_client_server_model.ipynb"], edition: "student" });
- * handouts.files.get("01_client_server_model.html");
  */
 export async function buildHandouts(
   options: HandoutsOptions,
@@ -238,6 +238,10 @@ function checkDistinctNames(lessons: LoadedLesson[]): void {
   }
 }
 
+/**
+ * One lesson to render: its file, the edition, and the notebook to show when it is not the file as
+ * it is.
+ */
 export interface LessonOptions {
   file: string;
   edition: Edition;
@@ -262,8 +266,6 @@ export interface LessonOptions {
  *
  * @param notebook the notebook as written (the instructor edition): it tells which cells hold solutions
  * @throws NotebookError naming the cell that could not be rendered
- * @example
- * const html = renderLesson(renderer, notebook, { file, edition: "instructor" });
  */
 export function renderLesson(
   renderer: Renderer,

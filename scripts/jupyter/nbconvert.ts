@@ -80,9 +80,6 @@ export interface NbconvertOptions {
  * nbconvert side of a benchmark against `executeNotebooks`.
  *
  * @throws {Error} when no jupyter-nbconvert is installed.
- * @example
- * const runs = await nbconvertNotebooks(["notebooks/01_client_server_model.ipynb"]);
- * console.log(runs[0].ok, runs[0].ms);
  */
 export async function nbconvertNotebooks(
   files: readonly string[],

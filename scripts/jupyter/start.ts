@@ -14,6 +14,9 @@ import type { JupyterInstall } from "./find-jupyter";
 import { localJupyterPath, projectRoot, writeKernelspec } from "./kernelspec";
 import { descendantPids, isAlive, killAll } from "./process-tree";
 
+/**
+ * How `npm start` runs Jupyter: which one, on which folder and port, and whether to open a browser.
+ */
 export interface StartJupyterOptions {
   /** The Jupyter to run (from findJupyter()). */
   jupyter: JupyterInstall;
@@ -25,7 +28,9 @@ export interface StartJupyterOptions {
   token?: string;
   /** Let Jupyter open a browser tab; default false. */
   open?: boolean;
-  /** Where the project-local kernelspec is written (a JUPYTER_PATH entry); default .jupyter-local/. */
+  /**
+   * Where the project-local kernelspec is written (a JUPYTER_PATH entry); default .jupyter-local/.
+   */
   jupyterPath?: string;
   /** The project whose node_modules/tslab the kernel runs; default this one. */
   root?: string;
@@ -38,7 +43,10 @@ export interface StartJupyterOptions {
   output?: "inherit" | "pipe";
   /** Where "inherit" shows the log; default this process's stdout and stderr (tests capture it). */
   terminal?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
-  /** How long to wait for the server to answer; default 120 s (Python starts slowly on a busy machine). */
+  /**
+   * How long to wait for the server to answer; default 120 s (Python starts slowly on a busy
+   * machine).
+   */
   readyTimeoutMs?: number;
 }
 
@@ -68,9 +76,6 @@ export interface RunningJupyter {
  * all kernels (twice to skip confirmation)", which is wrong under `npm start`: one Ctrl-C stops the
  * server and its kernels, with no question asked (the server's stdin is not a terminal).
  * `npm start` prints its own line about Ctrl-C instead.
- *
- * @example
- * isJupyterCtrlCAdvice("[I 10:00:00.000 NotebookApp] Use Control-C to stop this server"); // true
  */
 export function isJupyterCtrlCAdvice(line: string): boolean {
   return /\bUse Control-C to stop this server\b/.test(line);
@@ -81,14 +86,6 @@ export const defaultPort = 8888;
 
 /**
  * Writes the kernelspec and starts the server; resolves once its REST API answers.
- *
- * @example
- * const jupyter = await findJupyter();
- * if (jupyter) {
- *   const server = await startJupyter({ jupyter });
- *   console.log(server.url);
- *   await server.stop();
- * }
  */
 export async function startJupyter(options: StartJupyterOptions): Promise<RunningJupyter> {
   const root = options.root ?? projectRoot;

@@ -17,7 +17,9 @@ export type NotebookErrorCode =
   | "ERR_NOTEBOOK_RENDER"
   /** Exercise solution markers that do not pair up. */
   | "ERR_SOLUTION_MARKERS"
-  /** What the lenient check (the runner's) refuses: no .ipynb, no cells, not nbformat 4, not tslab. */
+  /**
+   * What the lenient check (the runner's) refuses: no .ipynb, no cells, not nbformat 4, not tslab.
+   */
   | "ERR_NOT_A_NOTEBOOK";
 
 /** Where in a notebook a problem is: `index` counts cells from 1, as a reader counts them. */
@@ -28,13 +30,6 @@ export interface CellLocation {
 
 /**
  * A notebook a script cannot use, with the file and (where it applies) the cell.
- *
- * @example
- * try {
- *   parseNotebook(bytes, "notebooks/03_server.ipynb");
- * } catch (error) {
- *   if (error instanceof NotebookError) console.error(error.message); // names file and cell
- * }
  */
 export class NotebookError extends Error {
   override name = "NotebookError";

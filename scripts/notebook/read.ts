@@ -23,9 +23,6 @@ export interface ReadOptions {
  * the file unchanged or telling whether a rewrite would change it.
  *
  * @throws NotebookError when the file is missing or unreadable, or is not a valid notebook
- * @example
- * const { notebook } = await readNotebook("notebooks/03_server.ipynb");
- * const { notebook: lesson } = await readNotebook(file, { check: "lenient" }); // the runner's
  */
 export async function readNotebook(
   file: string,
@@ -61,9 +58,6 @@ export async function readNotebook(
  * @param bytes the file's content (a string is taken as already decoded)
  * @param file the path to name in errors
  * @throws NotebookError when the bytes are not UTF-8, not JSON, not nbformat 4 or a field is wrong
- * @example
- * const notebook = parseNotebook(await readFile(file), file);
- * notebook.cells.length;
  */
 export function parseNotebook(
   bytes: Uint8Array | string,

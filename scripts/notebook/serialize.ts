@@ -19,8 +19,6 @@ import type { Cell, MimeBundle, Notebook, Output } from "./types";
  *
  * @param file the path to name in errors
  * @throws NotebookError when the notebook is nested too deeply to write out
- * @example
- * await writeFile(file, serializeNotebook(notebook, file));
  */
 export function serializeNotebook(notebook: Notebook, file = "notebook"): string {
   try {
@@ -61,9 +59,6 @@ export function withCellIds(notebook: Notebook): Notebook {
 
 /**
  * Writes a notebook as Jupyter writes it (see serializeNotebook), atomically.
- *
- * @example
- * await writeNotebook("notebooks/01_client_server_model.ipynb", notebook);
  */
 export async function writeNotebook(file: string, notebook: Notebook): Promise<void> {
   await writeFileAtomic(file, serializeNotebook(notebook, file));
@@ -108,7 +103,9 @@ function splitBundle(bundle: MimeBundle): MimeBundle {
   return data;
 }
 
-/** Recursively sorts object keys (Python's `json.dumps(sort_keys=True)`); arrays keep their order. */
+/**
+ * Recursively sorts object keys (Python's `json.dumps(sort_keys=True)`); arrays keep their order.
+ */
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {

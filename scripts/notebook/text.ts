@@ -5,9 +5,6 @@ import type { MultilineString } from "./types";
 
 /**
  * Joins a notebook text field into one string.
- *
- * @example
- * joinSource(["line 1\n", "line 2"]); // "line 1\nline 2"
  */
 export function joinSource(source: MultilineString): string {
   return typeof source === "string" ? source : source.join("");

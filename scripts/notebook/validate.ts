@@ -49,8 +49,6 @@ const cellIdPattern = /^[a-zA-Z0-9-_]{1,64}$/;
  * Checks an already parsed JSON value as an nbformat 4 notebook and returns it typed.
  *
  * @throws NotebookError naming the file, the cell and the field at fault
- * @example
- * const notebook = checkNotebook(JSON.parse(text), "notebooks/01_client_server_model.ipynb");
  */
 export function checkNotebook(value: unknown, file: string): Notebook {
   if (!isObject(value)) {

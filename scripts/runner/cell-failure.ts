@@ -2,9 +2,15 @@
 
 /** How the cell failed. */
 export type FailureKind =
-  /** execute_reply status "error": a throw, a rejected await, a type error; or an error report on stderr. */
+  /**
+   * execute_reply status "error": a throw, a rejected await, a type error; or an error report on
+   * stderr.
+   */
   | "error"
-  /** tslab's `UncaughtException:` / `UnhandledPromiseRejection:` on stderr, while the status was "ok". */
+  /**
+   * tslab's `UncaughtException:` / `UnhandledPromiseRejection:` on stderr, while the status was
+   * "ok".
+   */
   | "background"
   /** The reply came but the kernel's idle status never did: it dropped the cell's output. */
   | "cut-off"
@@ -38,9 +44,6 @@ export interface CellFailureDetails {
 /**
  * A cell failed. The message names the notebook, the cell (number and id), the first lines of its
  * source and the error text, ready to print.
- *
- * @example
- * if (run.failure instanceof CellFailure) console.error(run.failure.message);
  */
 export class CellFailure extends Error implements CellFailureDetails {
   override name = "CellFailure";

@@ -51,9 +51,6 @@ export interface ConnectionFile {
  * get-port asks the system for free ports and never hands one out twice. Another process
  * could still take one before the kernel binds it: startKernel then starts the kernel again on
  * fresh ports (kernel.ts, maxStartAttempts).
- *
- * @example
- * const [a, b] = await freePorts(2); // e.g. [39127, 40551]
  */
 export async function freePorts(count: number): Promise<number[]> {
   // get-port keeps every port it hands out locked for a while, so these are distinct.
@@ -64,9 +61,6 @@ export async function freePorts(count: number): Promise<number[]> {
  * The ZeroMQ address of one of the kernel's sockets, written as tslab binds it:
  * `${transport}://${ip}:${port}` for ipc too (Jupyter's own clients write `ipc://ip-port`; this
  * runner only drives tslab).
- *
- * @example
- * endpoint({ transport: "tcp", ip: "127.0.0.1" }, 40551); // "tcp://127.0.0.1:40551"
  */
 export function endpoint(info: Pick<ConnectionInfo, "transport" | "ip">, port: number): string {
   return `${info.transport}://${info.ip}:${port}`;
@@ -76,10 +70,6 @@ export function endpoint(info: Pick<ConnectionInfo, "transport" | "ip">, port: n
  * Makes connection info with five free loopback ports (or `ports`, in the order shell, iopub,
  * stdin, control, heartbeat) and a fresh random key. For ipc, `ipcPath` is the socket files'
  * path prefix and the ports are 1 to 5.
- *
- * @example
- * const info = await createConnectionInfo();
- * info.ip; // "127.0.0.1"
  */
 export async function createConnectionInfo(
   kernelName = "tslab",
@@ -108,11 +98,6 @@ export async function createConnectionInfo(
  *
  * The folder is created with mode 0700 by mkdtemp and the file with 0600: the key lets anyone who
  * reads it run code in the kernel.
- *
- * @example
- * const conn = await writeConnectionFile();
- * // spawn("tslab", ["kernel", "--config-path", conn.path]) ... then:
- * await conn.remove();
  */
 export async function writeConnectionFile(
   kernelName = "tslab",

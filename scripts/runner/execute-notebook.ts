@@ -35,7 +35,9 @@ export interface ExecuteNotebookOptions {
   idleTimeout?: number;
   /** Run but never write (tests, CI). Default false. */
   check?: boolean;
-  /** How long the kernel may take to start, in ms. Default 60 000; a busy shared host needs more. */
+  /**
+   * How long the kernel may take to start, in ms. Default 60 000; a busy shared host needs more.
+   */
   startTimeout?: number;
 }
 
@@ -75,10 +77,6 @@ export interface NotebookRun {
 /**
  * Executes one notebook in a fresh tslab kernel whose working directory is the notebook's folder.
  * Never throws for a failing notebook: the failure is in the result, and the file is untouched.
- *
- * @example
- * const run = await executeNotebook("notebooks/01_client_server_model.ipynb", { check: true });
- * if (run.failure) console.error(run.failure.message);
  */
 export async function executeNotebook(
   file: string,
@@ -252,11 +250,6 @@ export interface ExecuteNotebooksOptions extends ExecuteNotebookOptions {
  * Executes several notebooks, `jobs` at a time, and returns their runs in the order given. This is
  * what `npm run execute` does and what a benchmark times (see each run's kernelStartMs, cellMs,
  * totalMs).
- *
- * @example
- * const started = performance.now();
- * const runs = await executeNotebooks(files, { check: true, jobs: 2 });
- * console.log(runs.every((run) => !run.failure), performance.now() - started);
  */
 export async function executeNotebooks(
   files: readonly string[],

@@ -8,12 +8,6 @@
  * output-check.ts  failures that show only in output text (background errors, FAIL lines)
  * cell-failure.ts  the error a failing cell produces
  * execute-notebook.ts  whole notebooks, one kernel each, several at once
- *
- * @example
- * // What a benchmark times: the whole course through `npm run execute`'s engine.
- * import { executeNotebooks } from "./scripts/runner";
- * const runs = await executeNotebooks(files, { check: true, jobs: 2 });
- * for (const run of runs) console.log(run.file, run.kernelStartMs, run.totalMs);
  */
 
 export { CellFailure, type CellFailureDetails, type FailureKind } from "./cell-failure";

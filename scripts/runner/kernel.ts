@@ -117,7 +117,9 @@ export interface ExecuteResult {
    * "error" for a throw, a rejected await or a type error, with the text on stderr only.
    */
   status: "ok" | "error" | "abort" | "timeout";
-  /** The request's output messages in order (stream, display_data, ...), status messages left out. */
+  /**
+   * The request's output messages in order (stream, display_data, ...), status messages left out.
+   */
   outputs: Message[];
   /** False when the idle status never came after the reply: outputs may be missing. */
   idle: boolean;
@@ -153,7 +155,9 @@ export interface Kernel {
    * output of requests that were already finished, e.g. a timer that threw after its cell ended.
    */
   settle(timeout?: number): Promise<StrayMessage[]>;
-  /** Asks the kernel to shut down, kills it after `graceMs` (default 1 000), cleans up. Idempotent. */
+  /**
+   * Asks the kernel to shut down, kills it after `graceMs` (default 1 000), cleans up. Idempotent.
+   */
   shutdown(graceMs?: number): Promise<void>;
 }
 
@@ -163,10 +167,6 @@ export interface Kernel {
  * lost to a subscriber that is still connecting.
  *
  * @throws {KernelError} when the process exits or does not answer within `startTimeout`.
- * @example
- * const kernel = await startKernel({ cwd: "notebooks" });
- * const result = await kernel.execute('console.log("hi")');
- * await kernel.shutdown();
  */
 export async function startKernel(options: KernelOptions): Promise<Kernel> {
   const started = performance.now();

@@ -41,9 +41,6 @@ export class MessageError extends Error {
 
 /**
  * Makes a request message for one session.
- *
- * @example
- * const msg = createMessage("execute_request", { code: "1 + 1" }, session);
  */
 export function createMessage<Content>(
   msgType: string,
@@ -68,9 +65,6 @@ export function createMessage<Content>(
 
 /**
  * The hex HMAC-SHA256 of the given frames: what goes in a message's signature frame.
- *
- * @example
- * sign("key", [header, parent, metadata, content]); // "5f0c..."
  */
 export function sign(key: string, frames: readonly (Buffer | string)[]): string {
   const hmac = createHmac("sha256", key);
@@ -80,9 +74,6 @@ export function sign(key: string, frames: readonly (Buffer | string)[]): string 
 
 /**
  * Turns a message into the frames to send (no routing ids: a dealer socket adds its own).
- *
- * @example
- * await shell.send(serialize(createMessage("kernel_info_request", {}, session), key));
  */
 export function serialize(message: Message<unknown>, key: string): Buffer[] {
   const parts = [message.header, message.parent_header, message.metadata, message.content].map(
@@ -98,9 +89,6 @@ export function serialize(message: Message<unknown>, key: string): Buffer[] {
  *
  * @throws {MessageError} when the delimiter is missing, a part is not JSON, or the signature does
  *   not match the key (a message from another kernel, or a corrupt one).
- * @example
- * const message = parse(await iopub.receive(), key);
- * message.header.msg_type; // "status"
  */
 export function parse(frames: readonly Buffer[], key: string): Message {
   const at = frames.findIndex((frame) => frame.equals(DELIMITER));

@@ -35,10 +35,6 @@ const ansi = /\x1b\[[0-9;]*m/g;
 /**
  * Finds the failures in one cell's outputs, in order: background failures, error reports on
  * stderr, lines starting with "FAIL" (exercise checks, notebooks.md), and Jupyter error outputs.
- *
- * @example
- * outputProblems([{ output_type: "stream", name: "stdout", text: "FAIL echo: got nothing\n" }]);
- * // [{ kind: "check", line: "FAIL echo: got nothing" }]
  */
 export function outputProblems(outputs: readonly Output[]): OutputProblem[] {
   const problems: OutputProblem[] = [];

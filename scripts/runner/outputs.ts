@@ -16,9 +16,6 @@ export const tslabKernelspec = {
  * the same name merged into one output and "\r" rewrites applied (as nbconvert does), display_data and
  * execute_result with their data and metadata, error as ename/evalue/traceback. Transient fields
  * (display_id) are not stored; update_display_data replaces the data of the output it names.
- *
- * @example
- * cell.outputs = toOutputs(result.outputs);
  */
 export function toOutputs(messages: readonly Message[]): Output[] {
   const outputs: Output[] = [];

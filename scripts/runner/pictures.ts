@@ -40,8 +40,6 @@ export class PictureError extends Error {
  * Adds the PNG to every output that has an SVG and no PNG (a new array; the SVG is untouched).
  *
  * @throws PictureError when no font is found to draw text (a PNG without labels would mislead)
- * @example
- * cell.outputs = await withPictures(toOutputs(result.outputs));
  */
 export async function withPictures(outputs: Output[]): Promise<Output[]> {
   if (!outputs.some(needsPicture)) return outputs;
@@ -65,9 +63,6 @@ export async function withPictures(outputs: Output[]): Promise<Output[]> {
 
 /**
  * An SVG drawn as PNG (base64, as notebooks store it) at pictureScale, with its size in CSS pixels.
- *
- * @example
- * rasterize(await import("@resvg/resvg-js"), svg); // { png: "iVBORw0...", width: 864, height: 757 }
  */
 export function rasterize(
   library: Resvg,
