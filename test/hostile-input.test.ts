@@ -610,7 +610,7 @@ function program(
   args: string[],
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["scripts/launch.mjs", `scripts/${name}.ts`, ...args], {
+    const child = spawn(process.execPath, ["scripts/launch.mjs", `scripts/bin/${name}.ts`, ...args], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
