@@ -1,5 +1,5 @@
 /**
- * Runs a TypeScript program of this repository fast: `node scripts/launch.mjs PROGRAM.ts [ARGS...]`.
+ * Runs a TypeScript program of this repository fast: `node scripts/launch.mjs scripts/bin/COMMAND.ts [ARGS...]`.
  *
  * `tsx` costs about a third of a second at every start (it starts esbuild and installs its loader
  * hooks), more than `npm run handouts` needs for a whole rebuild, and it is paid again by every
@@ -41,7 +41,7 @@ const root = path.resolve(import.meta.dirname, "..");
 /** Changes whenever this file changes how bundles are made, so older bundles are rebuilt. */
 const FORMAT = 1;
 
-const usage = "usage: node scripts/launch.mjs PROGRAM.ts [ARGS...]";
+const usage = "usage: node scripts/launch.mjs scripts/bin/COMMAND.ts [ARGS...]";
 
 /**
  * The manifest's file for a program: one per program path, so two programs that share a file name

@@ -158,7 +158,7 @@ describe("node scripts/launch.mjs PROGRAM.ts", () => {
       (err: { code: number; stderr: string }) => err,
     );
     expect(bare.code).toBe(2);
-    expect(bare.stderr).toContain("usage: node scripts/launch.mjs PROGRAM.ts");
+    expect(bare.stderr).toContain("usage: node scripts/launch.mjs scripts/bin/COMMAND.ts");
   });
 
   it("keeps the manifest naming every source file the bundle was made from", async () => {

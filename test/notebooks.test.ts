@@ -1,13 +1,14 @@
+import path from "node:path";
 /**
  * Every lesson, executed in the real tslab kernel the way `npm run execute -- --check` does: a cell
  * that fails (error, background error, cut-off output, timeout) or an exercise check that prints a
  * FAIL line fails this test. Nothing is written.
  */
 import { expect, test } from "vitest";
-import { courseNotebooks } from "../scripts/execute";
-import { executeNotebooks, type NotebookRun } from "../scripts/kernel/execute-notebook";
+import { courseNotebooks } from "../scripts/cli/project";
+import { executeNotebooks, type NotebookRun } from "../scripts/runner/execute-notebook";
 
-const files = await courseNotebooks();
+const files = (await courseNotebooks()).map((file) => path.relative(process.cwd(), file));
 
 // All lessons start at once, two kernels at a time; each test waits for its own.
 let runs: Promise<NotebookRun[]> | undefined;

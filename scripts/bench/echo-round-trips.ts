@@ -10,9 +10,6 @@ const SIZE = 32;
 
 /**
  * Runs the round-trip comparison.
- *
- * @example
- * const section = await bench({ runs: 5, quick: false, log: console.error });
  */
 export function bench(context: BenchContext): Promise<BenchSection> {
   const count = context.quick ? 2_000 : 20_000;

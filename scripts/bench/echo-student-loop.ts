@@ -7,22 +7,13 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 
 import { roundTrips, startServer } from "./support/echo-peers";
-import {
-  type BenchContext,
-  type BenchSection,
-  formatNumber,
-  formatRatio,
-  interleaved,
-  median,
-} from "./support/report";
+import type { BenchContext, BenchSection } from "./support/report";
+import { formatNumber, formatRatio, interleaved, median } from "./support/report";
 
 const SIZE = 64;
 
 /**
  * Runs the comparison.
- *
- * @example
- * const section = await bench({ runs: 5, quick: false, log: console.error });
  */
 export async function bench(context: BenchContext): Promise<BenchSection> {
   const count = context.quick ? 2_000 : 20_000;

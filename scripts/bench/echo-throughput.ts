@@ -11,9 +11,6 @@ const CHUNK = 64 * 1024;
 
 /**
  * Runs the throughput comparison.
- *
- * @example
- * const section = await bench({ runs: 5, quick: false, log: console.error });
  */
 export function bench(context: BenchContext): Promise<BenchSection> {
   const mib = context.quick ? 32 : 256;

@@ -1,12 +1,12 @@
 /**
- * Executing the course: `npm run execute` (our Node runner, scripts/kernel/) against Jupyter's
+ * Executing the course: `npm run execute` (our Node runner, scripts/runner/) against Jupyter's
  * `jupyter nbconvert --to notebook --execute` with the same tslab kernel, side by side.
  *
  * Both run every notebook of notebooks/ in a fresh kernel, two notebooks at a time (the runner's
  * default), and write nothing into notebooks/:
  * - `npm run execute -- --check` is run as the command a user types (as
- *   `node --import tsx scripts/execute.ts`, without npm's own startup), so its Node startup counts;
- * - nbconvert runs as `npm run check:nbconvert` runs it (scripts/nbconvert-check.ts): one
+ *   `node --import tsx scripts/bin/execute.ts`, without npm's own startup), so its Node startup counts;
+ * - nbconvert runs as `npm run check:nbconvert` runs it (scripts/bin/nbconvert-check.ts): one
  *   `jupyter-nbconvert` process per notebook, the project's kernelspec in a temporary folder.
  *
  * A whole-course run takes minutes, so this comparison does at most 3 rounds and no warm-up (every
@@ -16,24 +16,13 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { courseNotebooks } from "../execute";
-import { findNbconvert, nbconvertNotebooks } from "../nbconvert-check";
-import {
-  type BenchContext,
-  type BenchSection,
-  elapsedMs,
-  formatNumber,
-  formatRatio,
-  median,
-} from "./support/report";
-
-const root = path.resolve(import.meta.dirname, "..", "..");
+import { courseNotebooks, projectRoot } from "../cli/project";
+import { findNbconvert, nbconvertNotebooks } from "../jupyter/nbconvert";
+import type { BenchContext, BenchSection } from "./support/report";
+import { elapsedMs, formatNumber, formatRatio, median } from "./support/report";
 
 /**
  * Times the course's execution both ways.
- *
- * @example
- * const section = await bench({ runs: 3, quick: false, log: console.error });
  */
 export async function bench(context: BenchContext): Promise<BenchSection> {
   const all = await courseNotebooks();
@@ -53,8 +42,8 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
     try {
       await promisify(execFile)(
         process.execPath,
-        ["--import", "tsx", "scripts/execute.ts", "--check", "--jobs", "2", ...files],
-        { cwd: root, maxBuffer: 16 * 2 ** 20 },
+        ["--import", "tsx", "scripts/bin/execute.ts", "--check", "--jobs", "2", ...files],
+        { cwd: projectRoot, maxBuffer: 16 * 2 ** 20 },
       );
     } catch (err) {
       failures.push(`npm run execute failed in round ${round}: ${firstLines(err)}`);
@@ -78,7 +67,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
   const runs = (samples: number[]) => samples.map((s) => formatNumber(s, 1)).join(", ");
   const rows = [
     [
-      "npm run execute (Node, scripts/kernel/)",
+      "npm run execute (Node, scripts/runner/)",
       `${formatNumber(oursMedian, 1)} s`,
       nbconvert ? formatRatio(theirsMedian / oursMedian) : "n/a",
       runs(ours),

@@ -13,45 +13,34 @@
  * `GRADE_BENCH_STUDENTS=N` another class size (on a machine too loaded for 90 notebooks of each).
  */
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, readdir, rm, symlink } from "node:fs/promises";
+import { copyFile, mkdir, rm, symlink } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import {
-  type BenchContext,
-  type BenchSection,
-  elapsedMs,
-  formatNumber,
-  formatRatio,
-  median,
-} from "./support/report";
-
-const root = path.resolve(import.meta.dirname, "..", "..");
+import { courseNotebooks, projectRoot } from "../cli/project";
+import type { BenchContext, BenchSection } from "./support/report";
+import { elapsedMs, formatNumber, formatRatio, median } from "./support/report";
 
 /**
  * Times grading a class and executing the same notebooks.
- *
- * @example
- * const section = await bench({ runs: 1, quick: false, log: console.error });
  */
 export async function bench(context: BenchContext): Promise<BenchSection> {
   const students = context.quick ? 2 : Number(process.env.GRADE_BENCH_STUDENTS ?? 30) || 30;
-  const lessons = (await readdir(path.join(root, "notebooks")))
-    .filter((name) => name.endsWith(".ipynb"))
-    .sort()
+  const lessons = (await courseNotebooks())
+    .map((file) => path.basename(file))
     .slice(0, context.quick ? 1 : 3);
   const rounds = context.quick ? 1 : Math.min(context.runs, 2);
   // Inside the project, so that the kernels see the same @types as the lessons do.
-  const work = path.join(root, "dist", ".bench-grade");
+  const work = path.join(projectRoot, "dist", ".bench-grade");
   await rm(work, { recursive: true, force: true });
   const folders: string[] = [];
   const notebooks: string[] = [];
   for (let i = 1; i <= students; i++) {
     const folder = path.join(work, "class", `student${String(i).padStart(2, "0")}`);
     await mkdir(folder, { recursive: true });
-    await symlink(path.join(root, "src"), path.join(folder, "src"));
+    await symlink(path.join(projectRoot, "src"), path.join(folder, "src"));
     for (const lesson of lessons) {
-      await copyFile(path.join(root, "notebooks", lesson), path.join(folder, lesson));
+      await copyFile(path.join(projectRoot, "notebooks", lesson), path.join(folder, lesson));
       notebooks.push(path.join(folder, lesson));
     }
     folders.push(folder);
@@ -60,7 +49,10 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
     const start = process.hrtime.bigint();
     let failure: string | undefined;
     try {
-      await promisify(execFile)(process.execPath, args, { cwd: root, maxBuffer: 64 * 2 ** 20 });
+      await promisify(execFile)(process.execPath, args, {
+        cwd: projectRoot,
+        maxBuffer: 64 * 2 ** 20,
+      });
     } catch (err) {
       const e = err as { stderr?: string; message?: string };
       failure = (e.stderr || e.message || String(err)).trim().split("\n").slice(-3).join(" / ");
@@ -80,7 +72,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
           which === "grade"
             ? await run([
                 "scripts/launch.mjs",
-                "scripts/grade.ts",
+                "scripts/bin/grade.ts",
                 "--jobs",
                 "2",
                 "--out",
@@ -90,7 +82,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
             : await run([
                 "--import",
                 "tsx",
-                "scripts/execute.ts",
+                "scripts/bin/execute.ts",
                 "--check",
                 "--jobs",
                 "2",

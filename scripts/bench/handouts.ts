@@ -3,7 +3,7 @@
  * of each page, side by side in one run.
  *
  * Both sides run as the command a user types, in a fresh process each run (startup included):
- * `npm run handouts` (run as `node scripts/launch.mjs scripts/handouts.ts`, without npm's own
+ * `npm run handouts` (run as `node scripts/launch.mjs scripts/bin/handouts.ts`, without npm's own
  * startup), as a first build (`--no-cache`: shiki and jsdom loaded, every cell rendered), as a
  * rebuild with nothing changed (the cache of the previous run) and as a rebuild after one code cell
  * was edited (what an instructor usually does: that cell needs shiki), the same edit saved while
@@ -23,8 +23,8 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
+import { courseNotebooks, projectRoot } from "../cli/project";
 import { noCache } from "../handouts/cache";
-import { courseNotebooks, projectRoot } from "../handouts/cli";
 import { buildHandouts, createRenderer } from "../handouts/export";
 import {
   type BenchContext,
@@ -43,9 +43,6 @@ const run = promisify(execFile);
 
 /**
  * Measures the export of the course (notebooks/, or the test fixtures when it has none) both ways.
- *
- * @example
- * const section = await bench({ runs: 5, quick: false, log: console.error });
  */
 export async function bench(context: BenchContext): Promise<BenchSection> {
   const { files, source } = await notebooksToExport();
@@ -61,7 +58,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
     const handouts = (...flags: string[]) =>
       run(
         process.execPath,
-        ["scripts/launch.mjs", "scripts/handouts.ts", "--out", oursOut, ...flags, ...files],
+        ["scripts/launch.mjs", "scripts/bin/handouts.ts", "--out", oursOut, ...flags, ...files],
         {
           cwd: projectRoot,
         },
@@ -117,7 +114,7 @@ export async function bench(context: BenchContext): Promise<BenchSection> {
           process.execPath,
           [
             "scripts/launch.mjs",
-            "scripts/handouts.ts",
+            "scripts/bin/handouts.ts",
             "--out",
             path.join(work, "edited-out"),
           ].concat(editedFiles),
@@ -246,7 +243,7 @@ interface Watcher {
 async function startWatcher(files: string[], out: string): Promise<Watcher> {
   const child = spawn(
     process.execPath,
-    ["scripts/launch.mjs", "scripts/handouts.ts", "--watch", "--out", out, ...files],
+    ["scripts/launch.mjs", "scripts/bin/handouts.ts", "--watch", "--out", out, ...files],
     { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] },
   );
   let builds = 0;

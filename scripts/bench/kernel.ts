@@ -20,8 +20,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 import { kernelArgv, projectRoot } from "../jupyter/kernelspec";
-import { type Kernel, startKernel } from "../kernel/kernel";
-import { readNotebook, sourceText } from "../kernel/notebook";
+import { joinSource, readNotebook } from "../notebook";
+import { type Kernel, startKernel } from "../runner/kernel";
 import {
   type BenchContext,
   type BenchSection,
@@ -46,7 +46,10 @@ const alternatives = Object.keys(commandLines) as Alternative[];
 
 interface CellSamples {
   startMs: number[];
-  /** CPU time of the kernel process from its start to ready, in ms: steadier than wall time under load. */
+  /**
+   * CPU time of the kernel process from its start to ready, in ms: steadier than wall time under
+   * load.
+   */
   startCpuMs: number[];
   bareMs: number[];
   importMs: number[];
@@ -55,9 +58,6 @@ interface CellSamples {
 
 /**
  * Runs the kernel comparison.
- *
- * @example
- * const section = await bench({ runs: 5, quick: false, log: console.error });
  */
 export async function bench(context: BenchContext): Promise<BenchSection> {
   const samples = Object.fromEntries(
@@ -229,7 +229,7 @@ async function runLesson(
   alternative: Alternative,
   file: string,
 ): Promise<{ rssMb: number; cpuS: number }> {
-  const nb = await readNotebook(file);
+  const { notebook: nb } = await readNotebook(file, { check: "lenient" });
   const kernel = await startKernel({
     cwd: path.dirname(file),
     argv: commandLines[alternative],
@@ -238,7 +238,7 @@ async function runLesson(
   try {
     for (const cell of nb.cells) {
       if (cell.cell_type !== "code") continue;
-      const result = await kernel.execute(sourceText(cell), { timeout: 180_000 });
+      const result = await kernel.execute(joinSource(cell.source), { timeout: 180_000 });
       if (result.status !== "ok") {
         throw new Error(
           `${path.basename(file)} failed in a cell (${result.status}): ${texts(result.outputs)}`,

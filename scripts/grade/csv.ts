@@ -32,9 +32,6 @@ export const gradesHeader = [
 
 /**
  * grades.csv's text.
- *
- * @example
- * gradesCsv([{ student: "alice", notebook: "01_x", exercise: "l01-ex1", check: "adds", points: 1, max_points: 1, status: "pass", message: "" }]);
  */
 export function gradesCsv(rows: readonly GradeRow[]): string {
   return csv([[...gradesHeader], ...rows.map((row) => gradesHeader.map((key) => row[key]))]);
@@ -42,10 +39,6 @@ export function gradesCsv(rows: readonly GradeRow[]): string {
 
 /**
  * summary.csv's text: per student, points and the most points for each notebook, then the total.
- *
- * @example
- * summaryCsv(rows, ["01_client_server_model"]);
- * // "student,01_client_server_model_points,01_client_server_model_max,total_points,total_max\n..."
  */
 export function summaryCsv(
   rows: readonly GradeRow[],

@@ -6,7 +6,7 @@
  */
 import type { Renderer } from "../handouts/export";
 import { renderLesson } from "../handouts/export";
-import type { Cell, Notebook, StreamOutput } from "../handouts/notebook";
+import type { Cell, Notebook, StreamOutput } from "../notebook";
 import { sum } from "./csv";
 import type { Lesson } from "./lesson";
 import type { CheckStatus, Verdict } from "./verdicts";
@@ -29,9 +29,6 @@ const statusWord: Record<CheckStatus, string> = {
 
 /**
  * The page for a notebook that was graded (in whole or in part).
- *
- * @example
- * const html = feedbackPage(renderer, { student: "alice", lesson, exercises });
  */
 export function feedbackPage(
   renderer: Renderer,
@@ -68,9 +65,6 @@ export function feedbackPage(
 
 /**
  * The page for a notebook that could not be graded at all (not a notebook, not of this course).
- *
- * @example
- * const html = problemPage(renderer, { student: "bob", notebook: "notes", title: "notes.ipynb", problem });
  */
 export function problemPage(
   renderer: Renderer,

@@ -12,30 +12,24 @@
  *   └── feedback.ts     the feedback pages (the handouts renderer)
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
-import { mkdir, readdir, realpath, symlink, writeFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import pMap from "p-map";
+import { projectRoot } from "../cli/project";
 import { createRenderer } from "../handouts/export";
-import { type Notebook, NotebookError, readNotebook } from "../handouts/notebook";
 import { checkReplaceable, writeDirectory } from "../handouts/write";
-import { projectRoot } from "../jupyter/kernelspec";
-import { serializeNotebook } from "../kernel/notebook";
+import { joinSource, type Notebook, serializeNotebook } from "../notebook";
 import { type GradeRow, gradesCsv, sum, summaryCsv } from "./csv";
+import { courseLessons, type Entry, helperLibrary, match } from "./entries";
 import { type ExerciseFeedback, feedbackPage, problemPage } from "./feedback";
-import { type Lesson, learnChecks, loadLesson } from "./lesson";
+import { type Lesson, learnChecks } from "./lesson";
 import { probeProblem, withProbes } from "./probe";
-import { type GradedRun, type KernelLaunch, type RunLimits, runForGrading } from "./run";
-import {
-  compare,
-  findSubmissions,
-  type GradingNotebook,
-  gradingNotebook,
-  lessonByCells,
-  lessonByName,
-  SubmissionArgumentError,
-} from "./submissions";
+import { type KernelLaunch, type RunLimits, runForGrading } from "./run";
+import { findSubmissions, gradingNotebook } from "./submissions";
 import { scoreCheckCell, type Verdict } from "./verdicts";
 
+/** What `npm run grade` grades, with what limits, and where the results go. */
 export interface GradeOptions {
   /** Folders (one per student) and .ipynb files, as given on the command line. */
   submissions: string[];
@@ -50,6 +44,7 @@ export interface GradeOptions {
   log: (line: string) => void;
 }
 
+/** A class's grades: the rows of grades.csv, and who and what was graded. */
 export interface GradeResult {
   rows: GradeRow[];
   students: string[];
@@ -62,19 +57,6 @@ export interface GradeResult {
 }
 
 /** What one student handed in for one lesson (or a notebook that is no lesson). */
-interface Entry {
-  student: string;
-  file: string;
-  lesson?: Lesson;
-  notebook?: Notebook;
-  /** Why nothing in it can be graded. */
-  problem?: string;
-  grading?: GradingNotebook;
-  run?: GradedRun;
-  /** Exercise id -> why its passes are not believed (the console probe, probe.ts). */
-  altered?: Map<string, string>;
-}
-
 /**
  * Where runs get their temporary copies: inside the project, so that tslab sees the lessons' own
  * @types, and outside node_modules, where tslab does not compile `./src/index` (it is taken for a
@@ -87,8 +69,6 @@ const workRoot = path.join(projectRoot, "dist", ".grade-work");
  *
  * @throws SubmissionArgumentError for a bad command line, LessonError for a lesson that cannot be
  *   graded, OutputError when `out` cannot be written
- * @example
- * const result = await gradeClass({ submissions: ["class/alice"], course: "notebooks", out: "dist/grades", jobs: 2, limits, launch, log: console.error });
  */
 export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
   const started = performance.now();
@@ -132,13 +112,13 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
       // The temporary copy the kernel runs beside (the submission itself is only read).
       await writeFile(
         path.join(folder, `${name}.ipynb`),
-        serializeNotebook({ ...notebook, cells } as never),
+        serializeNotebook({ ...notebook, cells }),
       );
       const code = cells
         .filter((cell) => cell.cell_type === "code")
         .map((cell) => ({
           id: cell.id,
-          source: Array.isArray(cell.source) ? cell.source.join("") : cell.source,
+          source: joinSource(cell.source),
         }));
       return runForGrading(probed ? withProbes(code, probed, nonce) : code, {
         cwd: folder,
@@ -266,59 +246,6 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
   }
 }
 
-/** Every .ipynb of the course folder, loaded; a folder with none is a usage error. */
-async function courseLessons(course: string): Promise<Lesson[]> {
-  let names: string[];
-  try {
-    names = (await readdir(course)).filter((name) => name.endsWith(".ipynb")).sort(compare);
-  } catch {
-    names = [];
-  }
-  if (names.length === 0) {
-    throw new SubmissionArgumentError(`${course}: no lesson notebooks (.ipynb) in it (--course)`);
-  }
-  return Promise.all(names.map((name) => loadLesson(path.join(course, name))));
-}
-
-/** The helper library the lessons import as ./src: the course folder's, else the project's. */
-async function helperLibrary(course: string): Promise<string> {
-  const own = path.join(course, "src");
-  return existsSync(own) ? realpath(own) : path.join(projectRoot, "src");
-}
-
-/** Reads a submitted notebook and finds its lesson; a problem is recorded, never thrown. */
-async function match(student: string, file: string, lessons: Lesson[]): Promise<Entry> {
-  const byName = lessonByName(file, lessons);
-  let notebook: Notebook;
-  try {
-    ({ notebook } = await readNotebook(file));
-  } catch (error) {
-    if (!(error instanceof NotebookError)) throw error;
-    // The path names the student's file: say it as the student knows it.
-    const problem = error.message.replace(`${file}: `, "");
-    return {
-      student,
-      file,
-      lesson: byName,
-      problem: `${path.basename(file)} cannot be read as a notebook: ${problem}`,
-    };
-  }
-  const byCells = lessonByCells(notebook, lessons);
-  const lesson = byName ?? byCells;
-  if (!lesson) {
-    return {
-      student,
-      file,
-      problem: `${path.basename(file)} is not a notebook of this course: its name is none of the lessons' (${lessons.map((l) => `${l.name}.ipynb`).join(", ")}) and it holds none of their exercise cells`,
-    };
-  }
-  const entry: Entry = { student, file, lesson, notebook };
-  if (byName && byCells && byCells !== byName && lessonByCells(notebook, [byName]) === undefined) {
-    entry.problem = `${path.basename(file)} is named as lesson ${byName.name} but holds the exercises of ${byCells.name}: rename it ${byCells.name}.ipynb`;
-  }
-  return entry;
-}
-
 /** The rows of one entry: every check of its lesson (or one row for a notebook of no lesson). */
 function rowsOf(entry: Entry): GradeRow[] {
   const { student, lesson } = entry;
@@ -420,25 +347,28 @@ function entryPage(renderer: Awaited<ReturnType<typeof createRenderer>>, entry: 
   return feedbackPage(renderer, { student: entry.student, lesson, exercises, note });
 }
 
-/** Runs `work` on every item, at most `jobs` at once; the first error stops new work and is thrown. */
+/**
+ * Runs `work` on every item, at most `jobs` at once; the first error stops new work and is thrown
+ * once the work already started has ended (its kernels must stop before the work folder goes).
+ */
 async function pool<T>(
   items: readonly T[],
   jobs: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
   let failure: unknown;
-  const worker = async () => {
-    while (next < items.length && failure === undefined) {
-      const item = items[next++];
+  await pMap(
+    items,
+    async (item) => {
+      if (failure !== undefined) return;
       try {
         await work(item);
       } catch (error) {
         failure ??= error;
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+    },
+    { concurrency: Math.max(1, jobs) },
+  );
   if (failure !== undefined) throw failure;
 }
 

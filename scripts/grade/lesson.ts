@@ -10,13 +10,7 @@
  */
 import path from "node:path";
 import { isCheckCell, isHiddenCheckCell, isSolutionCell } from "../handouts/edition";
-import {
-  type Cell,
-  describeCell,
-  joinSource,
-  type Notebook,
-  readNotebook,
-} from "../handouts/notebook";
+import { type Cell, describeCell, joinSource, type Notebook, readNotebook } from "../notebook";
 import type { GradedRun } from "./run";
 import { verdictLines } from "./verdicts";
 
@@ -50,6 +44,10 @@ export interface Exercise {
   checkCells: CheckCell[];
 }
 
+/**
+ * An instructor's lesson as the grader needs it: its exercises, their checks and points, learnt
+ * from a reference run.
+ */
 export interface Lesson {
   /** The file name without .ipynb: the `notebook` column and the feedback page's name. */
   name: string;
@@ -69,9 +67,6 @@ export class LessonError extends Error {
  * run, see {@link learnChecks}).
  *
  * @throws LessonError for a check cell before any exercise, a cell without an id, bad points
- * @example
- * const lesson = await loadLesson("notebooks/01_client_server_model.ipynb");
- * lesson.exercises.map((exercise) => exercise.id); // ["l01-ex1", "l01-ex2"]
  */
 export async function loadLesson(file: string): Promise<Lesson> {
   const { notebook } = await readNotebook(file);

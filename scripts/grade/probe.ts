@@ -12,7 +12,7 @@
  * replacement still in place after the checks; code written against this file can evade it, which
  * the student's code on the feedback page and in the submission then shows.
  */
-import type { Output } from "../kernel/notebook";
+import type { Output } from "../notebook";
 import type { Lesson } from "./lesson";
 import type { GradedRun } from "./run";
 

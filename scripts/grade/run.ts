@@ -3,9 +3,10 @@
  * past failing cells (a failing exercise is a grade, and the next exercise still counts), with
  * limits per cell and per notebook, and an end to the run when the kernel dies or hangs for good.
  */
-import { type Kernel, KernelError, startKernel } from "../kernel/kernel";
-import { type Output, toOutputs } from "../kernel/notebook";
-import { outputProblems } from "../kernel/output-check";
+import type { Output } from "../notebook";
+import { type Kernel, KernelError, startKernel } from "../runner/kernel";
+import { outputProblems } from "../runner/output-check";
+import { toOutputs } from "../runner/outputs";
 import { watchMemory } from "./memory";
 import { sandboxOf, sweep, watchSandbox } from "./sweep";
 
@@ -79,10 +80,6 @@ const interruptGraceMs = (limits: RunLimits) => Math.max(10_000, limits.cellMs /
 /**
  * Runs `cells` (code cells only, in order) in a fresh kernel in `cwd` and returns each one's
  * outcome. Never throws for what the code does; the kernel is always shut down.
- *
- * @example
- * const run = await runForGrading(cells, { cwd, launch, limits });
- * run.cells.get("l01-ex1-check")?.outputs;
  */
 export async function runForGrading(
   cells: ReadonlyArray<{ id?: string; source: string }>,

@@ -9,8 +9,8 @@
  * transport), which live in the file system and so cross the namespace's border.
  */
 import { spawnSync } from "node:child_process";
-import type { KernelOptions } from "../kernel/kernel";
-import { defaultKernelArgv } from "../kernel/kernel";
+import type { KernelOptions } from "../runner/kernel";
+import { defaultKernelArgv } from "../runner/kernel";
 
 /** Whether kernels can be isolated here, and if not, why (said once on the terminal). */
 export interface NetworkIsolation {
@@ -22,10 +22,6 @@ export interface NetworkIsolation {
 /**
  * Tries once whether this machine lets an ordinary user make a network namespace and bring its
  * loopback up (Linux with unprivileged user namespaces, and `unshare` and `ip` installed).
- *
- * @example
- * const { isolated, note } = probeNetworkIsolation();
- * console.error(note);
  */
 export function probeNetworkIsolation(): NetworkIsolation {
   if (process.platform !== "linux") {
@@ -57,9 +53,6 @@ const namespaceArgs = ["--net", "--map-root-user", "--", "sh", "-c"];
  * The startKernel options that launch tslab with a heap limit of `memoryMb` (node's
  * `--max-old-space-size`: code that fills the heap ends the kernel, not the machine), isolated
  * when `isolated`. `exec` keeps one process, so the kernel's pid is the one SIGINT goes to.
- *
- * @example
- * const kernel = await startKernel({ cwd, ...kernelLauncher({ memoryMb: 1024, isolated: true }) });
  */
 export function kernelLauncher(options: {
   memoryMb: number;

@@ -10,7 +10,7 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { type Cell, joinSource, type Notebook } from "../handouts/notebook";
+import { type Cell, joinSource, type Notebook } from "../notebook";
 import type { Exercise, Lesson } from "./lesson";
 
 /** One student's notebooks. */
@@ -35,8 +35,6 @@ const skipped = new Set([".ipynb_checkpoints", "node_modules", "src", ".git"]);
  *
  * @throws SubmissionArgumentError for a path that does not exist, a file that is not .ipynb, or
  *   two submissions of the same student
- * @example
- * const submissions = await findSubmissions(["submissions/alice", "late/bob.ipynb"]);
  */
 export async function findSubmissions(given: readonly string[]): Promise<Submission[]> {
   const submissions: Submission[] = [];
@@ -100,9 +98,6 @@ export function compare(a: string, b: string): number {
 
 /**
  * The lesson a file's name says it is (exact, or ending in "_" + the lesson's name), if any.
- *
- * @example
- * lessonByName("alice_1234_01_client_server_model.ipynb", lessons)?.name; // "01_client_server_model"
  */
 export function lessonByName(file: string, lessons: readonly Lesson[]): Lesson | undefined {
   const base = path.basename(file).replace(/\.ipynb$/i, "");
@@ -114,9 +109,6 @@ export function lessonByName(file: string, lessons: readonly Lesson[]): Lesson |
 
 /**
  * The lesson whose exercise cells a notebook holds most of (by cell id), if it holds any.
- *
- * @example
- * lessonByCells(notebook, lessons)?.name;
  */
 export function lessonByCells(notebook: Notebook, lessons: readonly Lesson[]): Lesson | undefined {
   const ids = new Set(notebook.cells.map((cell) => cell.id));
@@ -148,9 +140,6 @@ export interface GradingNotebook {
  * student deleted put back after their exercise, and the hidden checks added where the
  * instructor's notebook has them. An exercise whose cell is missing (deleted, or its id
  * changed) or is no longer a code cell cannot be graded, and its checks are left out.
- *
- * @example
- * const { cells, invalid } = gradingNotebook(lesson, notebook);
  */
 export function gradingNotebook(lesson: Lesson, notebook: Notebook): GradingNotebook {
   const invalid = new Map<string, string>();

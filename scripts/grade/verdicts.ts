@@ -11,13 +11,16 @@
  * under test comes first and would otherwise be taken for it. Checks that printed no verdict get
  * the status of how the cell ended: "timeout" when it ran out of time, "error" otherwise.
  */
-import type { Output } from "../kernel/notebook";
+import type { Output } from "../notebook";
 import type { CheckSpec } from "./lesson";
 import type { CellRun, RunStop } from "./run";
 
 /** How a check came out: the `status` column (besides "invalid", for submissions). */
 export type CheckStatus = "pass" | "fail" | "error" | "timeout" | "invalid";
 
+/**
+ * One check's outcome for one student: its status, the points it gives, and why it did not pass.
+ */
 export interface Verdict {
   check: CheckSpec;
   status: CheckStatus;
@@ -33,9 +36,6 @@ const ansi = /\x1b\[[0-9;]*m/g;
 
 /**
  * The PASS and FAIL lines of a cell's stdout, colour codes removed, in order.
- *
- * @example
- * verdictLines([{ output_type: "stream", name: "stdout", text: "hi\nPASS a\n" }]); // ["PASS a"]
  */
 export function verdictLines(outputs: readonly Output[]): string[] {
   return outputs
@@ -54,9 +54,6 @@ const hintSeparator = " — hint: ";
 /**
  * Grades the checks of one check cell from how it ran (`run` undefined: never reached, for the
  * reason in `stop`).
- *
- * @example
- * scoreCheckCell(cell.checks, run.cells.get(cell.id), run.stop);
  */
 export function scoreCheckCell(
   checks: readonly CheckSpec[],

@@ -9,13 +9,18 @@
  * so a cache hit gives the same page as a fresh run.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { writeFileAtomicSync } from "../fs/atomic-write";
 
 import { escapeText } from "./escape";
 import { createHighlighter, type Highlighter, resolveLanguage } from "./highlight";
 import type { Sanitizer } from "./sanitize";
 
+/**
+ * Rendered fragments (highlighted code, sanitized HTML) by kind and input, so a rebuild loads
+ * neither shiki nor jsdom.
+ */
 export interface RenderCache {
   get(kind: string, input: string): string | null | undefined;
   set(kind: string, input: string, output: string | null): void;
@@ -86,9 +91,6 @@ export const noCache: RenderCache = { get: () => undefined, set() {}, save() {} 
 
 /**
  * A cache kept in memory only: tests and one-off renders.
- *
- * @example
- * const renderer = await createRenderer({ cache: memoryCache() });
  */
 export function memoryCache(): RenderCache {
   const entries = new Map<string, string | null>();
@@ -104,11 +106,6 @@ export function memoryCache(): RenderCache {
 /**
  * A cache read from `file` now and written back by `save()`. A missing, damaged or outdated file
  * gives an empty cache; a file that cannot be written is skipped (the build is only slower).
- *
- * @example
- * const cache = fileCache(defaultCacheFile);
- * // ... build ...
- * cache.save();
  */
 export function fileCache(
   file: string = defaultCacheFile,
@@ -157,10 +154,11 @@ export function fileCache(
       while (entries.size > limit) entries.delete(entries.keys().next().value as string);
       try {
         mkdirSync(path.dirname(file), { recursive: true });
-        // Write then rename: a build running at the same time never reads half a file.
-        const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-        writeFileSync(temporary, JSON.stringify({ version, entries: Object.fromEntries(entries) }));
-        renameSync(temporary, file);
+        // A build running at the same time never reads half a file.
+        writeFileAtomicSync(
+          file,
+          JSON.stringify({ version, entries: Object.fromEntries(entries) }),
+        );
         changed = false;
       } catch {
         // A read-only checkout still builds, just without the speed-up next time.
@@ -181,11 +179,6 @@ export interface LazyHighlighter extends Highlighter {
  * Highlighting through the cache. Until load() is called a miss returns the code unhighlighted
  * and is counted, so a build can render once, load shiki only if something missed, and render
  * again.
- *
- * @example
- * const highlighter = cachedHighlighter(fileCache());
- * render();
- * if (highlighter.misses > 0) { await highlighter.load(); render(); }
  */
 export function cachedHighlighter(cache: RenderCache): LazyHighlighter {
   let shiki: Highlighter | undefined;
@@ -217,9 +210,6 @@ export function cachedHighlighter(cache: RenderCache): LazyHighlighter {
 
 /**
  * Sanitizing through the cache: the sanitizer (and jsdom with it) is only used on a miss.
- *
- * @example
- * const sanitizer = cachedSanitizer(fileCache(), createSanitizer());
  */
 export function cachedSanitizer(cache: RenderCache, sanitizer: Sanitizer): Sanitizer {
   return {

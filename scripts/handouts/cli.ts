@@ -1,44 +1,30 @@
 /**
- * What the two command-line programs (handouts, student-notebooks) share: finding the course's
- * notebooks, reading --edition, and turning known errors into one clear line and exit code 1.
+ * What the two command-line programs (handouts, student-notebooks) share: reading --edition,
+ * and turning known errors into one clear line and exit code 1.
  */
-import { readdir } from "node:fs/promises";
+
 import path from "node:path";
 import { inspect } from "node:util";
-
+import { courseNotebooks, projectRoot } from "../cli/project";
+import { UsageError } from "../cli/usage-error";
+import { NotebookError } from "../notebook";
 import { type Edition, editions } from "./edition";
 import { LaunchConfigError } from "./launch";
-import { NotebookError } from "./notebook";
 import { OutputError } from "./write";
 
-/** A command line the program cannot act on. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/** The project's root folder (where notebooks/ and dist/ are). */
-export const projectRoot = path.resolve(import.meta.dirname, "..", "..");
-
 /**
- * Every notebooks/*.ipynb of the course, sorted by name (lessons are named NN_topic.ipynb).
+ * The notebooks a command line names, else every lesson of the course.
  *
- * @throws UsageError when there is none
- * @example
- * await courseNotebooks(projectRoot); // ["/.../notebooks/01_client_server_model.ipynb", ...]
+ * @throws UsageError when it names none and the course has none
  */
-export async function courseNotebooks(root: string): Promise<string[]> {
-  const folder = path.join(root, "notebooks");
-  let names: string[];
-  try {
-    names = await readdir(folder);
-  } catch {
-    names = [];
-  }
-  const notebooks = names.filter((name) => name.endsWith(".ipynb")).sort();
-  if (notebooks.length === 0) {
+export async function notebooksToExport(named: readonly string[]): Promise<string[]> {
+  if (named.length > 0) return [...named];
+  const files = await courseNotebooks();
+  if (files.length === 0) {
+    const folder = path.join(projectRoot, "notebooks");
     throw new UsageError(`no notebooks in ${folder}: name the .ipynb files to export`);
   }
-  return notebooks.map((name) => path.join(folder, name));
+  return files;
 }
 
 /**
@@ -58,9 +44,6 @@ export function parseEdition(value: string | undefined): Edition {
  * Runs a program's main function. A notebook, output or usage problem becomes one line on stderr
  * (the message already names the file and the cell) and exit code 1; anything else is a bug and
  * is printed whole.
- *
- * @example
- * await runCli("handouts", usage, () => main(process.argv.slice(2)));
  */
 export async function runCli(name: string, usage: string, run: () => Promise<void>): Promise<void> {
   try {
@@ -74,9 +57,6 @@ export async function runCli(name: string, usage: string, run: () => Promise<voi
 /**
  * What a program prints for a failure: one line for a notebook, output or usage problem (the
  * message names the file and the cell), the whole error, stack included, for anything else.
- *
- * @example
- * console.error(failureMessage("handouts", usage, error)); // "handouts: lesson.ipynb: cell 3: ..."
  */
 export function failureMessage(name: string, usage: string, error: unknown): string {
   if (error instanceof NotebookError || error instanceof OutputError) {

@@ -15,8 +15,9 @@ import {
   type MultilineString,
   type Notebook,
   NotebookError,
-} from "./notebook";
+} from "../notebook";
 
+/** Which handouts to build: with exercise solutions (instructor) or without them (student). */
 export type Edition = "instructor" | "student";
 
 export const editions: readonly Edition[] = ["instructor", "student"];
@@ -64,9 +65,6 @@ function hasTag(cell: Cell, tag: string): boolean {
  * @param where the file and cell to name if the markers do not pair up
  * @throws NotebookError (ERR_SOLUTION_MARKERS) for a BEGIN without END, an END without BEGIN,
  *   or a BEGIN inside a solution
- * @example
- * stripSolution("function up(s: string) {\n  // BEGIN SOLUTION\n  return s.toUpperCase();\n  // END SOLUTION\n}", where);
- * // "function up(s: string) {\n  // YOUR CODE HERE\n  throw new Error(...);\n}"
  */
 export function stripSolution(source: string, where: { file: string; cell: CellLocation }): string {
   const kept: string[] = [];
@@ -115,9 +113,6 @@ export function stripSolution(source: string, where: { file: string; cell: CellL
  * @param file the notebook's path, named in errors
  * @throws NotebookError when a cell is tagged "solution" but has no markers (the student edition
  *   would give the solution away) or when markers do not pair up
- * @example
- * const student = studentEdition(notebook, "notebooks/07_echo.ipynb");
- * await writeFile("dist/student/07_echo.ipynb", serializeNotebook(student));
  */
 export function studentEdition(notebook: Notebook, file: string): Notebook {
   const cells = notebook.cells.flatMap((cell, i): Cell[] =>
@@ -151,27 +146,10 @@ function cleared(cell: CodeCell): CodeCell {
   return { ...cell, outputs: [], execution_count: null };
 }
 
-/** Keeps the way the notebook stored the text (one string, or a list of lines as Jupyter writes). */
+/**
+ * Keeps the way the notebook stored the text (one string, or a list of lines as Jupyter writes).
+ */
 function sameShape(text: string, original: MultilineString): MultilineString {
   if (typeof original === "string") return text;
   return text === "" ? [] : text.split(/(?<=\n)/);
-}
-
-/**
- * A notebook as Jupyter writes it: one-space indentation, a final newline, non-ASCII kept.
- *
- * @throws NotebookError when the notebook is nested too deeply to write out
- */
-export function serializeNotebook(notebook: Notebook, file: string): string {
-  try {
-    return `${JSON.stringify(notebook, null, 1)}\n`;
-  } catch (error) {
-    throw new NotebookError(
-      "ERR_NOTEBOOK_FORMAT",
-      file,
-      "cannot be written back out: its metadata is nested too deeply",
-      undefined,
-      { cause: error },
-    );
-  }
 }

@@ -13,9 +13,6 @@ const htmlEscapes: Record<string, string> = {
 
 /**
  * Escapes text for use in HTML content and in double- or single-quoted attribute values.
- *
- * @example
- * escapeHtml('<script>alert("hi")</script>'); // "&lt;script&gt;alert(&quot;hi&quot;)&lt;/script&gt;"
  */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => htmlEscapes[c]);
@@ -26,9 +23,6 @@ const textEscapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&
 /**
  * Escapes text for HTML content only (never an attribute value): quotes need no escaping there,
  * and code is full of them, so leaving them as they are keeps pages smaller and easier to read.
- *
- * @example
- * escapeText('say("<hi>")'); // 'say("&lt;hi&gt;")'
  */
 export function escapeText(text: string): string {
   return text.replace(/[&<>]/g, (c) => textEscapes[c]);

@@ -13,25 +13,26 @@
  */
 import path from "node:path";
 import {
+  type Cell,
+  joinSource,
+  type Notebook,
+  NotebookError,
+  readNotebook,
+  serializeNotebook,
+} from "../notebook";
+import {
   cachedHighlighter,
   cachedSanitizer,
   type LazyHighlighter,
   memoryCache,
   type RenderCache,
 } from "./cache";
-import {
-  type Edition,
-  isHiddenCheckCell,
-  isSolutionCell,
-  serializeNotebook,
-  studentEdition,
-} from "./edition";
+import { type Edition, isHiddenCheckCell, isSolutionCell, studentEdition } from "./edition";
 import { escapeHtml } from "./escape";
 import { hangIndentedLines } from "./highlight";
 import { describeLesson, renderIndex } from "./index-page";
 import { type LaunchConfig, launchLinks } from "./launch";
 import { createMarkdown, type Markdown, type PageEnv } from "./markdown";
-import { type Cell, joinSource, type Notebook, NotebookError, readNotebook } from "./notebook";
 import { renderOutputs } from "./outputs";
 import type { LaunchLink } from "./page";
 import { type PageLink, renderPage } from "./page";
@@ -46,6 +47,10 @@ export interface Renderer {
   cache: RenderCache;
 }
 
+/**
+ * How a renderer highlights and sanitizes: from a cache when it can, loading shiki and jsdom only
+ * when it must.
+ */
 export interface RendererOptions {
   /** Where highlighted code and sanitized HTML are kept (default: in memory, for this build). */
   cache?: RenderCache;
@@ -58,10 +63,6 @@ export interface RendererOptions {
 
 /**
  * Prepares markdown, highlighting and sanitizing (jsdom is loaded on first use).
- *
- * @example
- * const renderer = await createRenderer();
- * renderLesson(renderer, notebook, { file: "notebooks/03_server.ipynb", edition: "student" });
  */
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
   // Even without a file, identical code or outputs in one build are rendered once.
@@ -74,6 +75,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
 
 export const defaultCourseTitle = "Sockets course";
 
+/** One build of the handouts: which notebooks, which edition, and the course's name and links. */
 export interface HandoutsOptions {
   /** Notebook files, in lesson order (previous/next follow this order). */
   files: string[];
@@ -83,6 +85,7 @@ export interface HandoutsOptions {
   launch?: LaunchConfig;
 }
 
+/** One lesson of a build: the notebook it came from and the page it became. */
 export interface LessonPage {
   /** The notebook it came from, as given. */
   file: string;
@@ -94,6 +97,7 @@ export interface LessonPage {
   summaryHtml: string;
 }
 
+/** A whole build, in memory: written to disk at once by writeDirectory, or not at all. */
 export interface Handouts {
   /** Output file name -> content: pages, index.html and the notebooks to download. */
   files: Map<string, string | Uint8Array>;
@@ -111,9 +115,6 @@ interface LoadedLesson {
  * Reads, checks and renders notebooks into a set of handouts, in memory.
  *
  * @throws NotebookError for the first notebook that cannot be used, naming file and cell
- * @example
- * const handouts = await buildHandouts({ files: ["notebooks/01_client_server_model.ipynb"], edition: "student" });
- * handouts.files.get("01_client_server_model.html");
  */
 export async function buildHandouts(
   options: HandoutsOptions,
@@ -239,6 +240,10 @@ function checkDistinctNames(lessons: LoadedLesson[]): void {
   }
 }
 
+/**
+ * One lesson to render: its file, the edition, and the notebook to show when it is not the file as
+ * it is.
+ */
 export interface LessonOptions {
   file: string;
   edition: Edition;
@@ -265,8 +270,6 @@ export interface LessonOptions {
  *
  * @param notebook the notebook as written (the instructor edition): it tells which cells hold solutions
  * @throws NotebookError naming the cell that could not be rendered
- * @example
- * const html = renderLesson(renderer, notebook, { file, edition: "instructor" });
  */
 export function renderLesson(
   renderer: Renderer,

@@ -53,6 +53,7 @@ const maxCodeLength = 200_000;
  */
 const lineTimeLimitMs = 10_000;
 
+/** Build-time syntax highlighting (shiki): code in, the inner HTML of a `<code>` element out. */
 export interface Highlighter {
   /**
    * Highlights `code` as `language` (a fence's info string or a kernel's language name).
@@ -67,9 +68,6 @@ const themeName = "github-light";
 
 /**
  * The canonical name of a language the handouts highlight, or undefined (shown plain).
- *
- * @example
- * resolveLanguage("ts"); // "typescript"
  */
 export function resolveLanguage(language: string): string | undefined {
   const name = language.trim().toLowerCase();
@@ -78,10 +76,6 @@ export function resolveLanguage(language: string): string | undefined {
 
 /**
  * Loads shiki with only the course's languages (TypeScript, JavaScript, bash, Python, JSON).
- *
- * @example
- * const highlighter = await createHighlighter();
- * `<pre><code>${highlighter.highlight('const port = 0;', "ts")}</code></pre>`;
  */
 export async function createHighlighter(): Promise<Highlighter> {
   // Imported here, not at the top: a rebuild that finds all its code in the cache (cache.ts)

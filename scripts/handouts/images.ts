@@ -21,9 +21,6 @@ export function isEmbeddableImage(mime: string): boolean {
  *
  * SVG is sanitized first. Shown through `<img>`, an SVG can neither run script nor load anything,
  * whatever it contains: the sanitizer is a second lock on the same door.
- *
- * @example
- * imageDataUri("image/png", "iVBORw0KGgo...", sanitizer); // "data:image/png;base64,iVBORw0KGgo..."
  */
 export function imageDataUri(
   mime: string,
@@ -50,9 +47,6 @@ export function imageDataUri(
  * larger than the text), and safe inside a single- or double-quoted attribute. With
  * `singleQuoted` (for a `src='...'` attribute) double quotes stay as they are: an SVG has one
  * around every attribute value, and `%22` costs three bytes for one.
- *
- * @example
- * svgDataUri('<svg xmlns="http://www.w3.org/2000/svg"/>'); // "data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22/>"
  */
 export function svgDataUri(svg: string, options: { singleQuoted?: boolean } = {}): string {
   const encoded = svg.replace(
@@ -79,9 +73,6 @@ const maxImageFileBytes = 5 * 1024 * 1024;
  * from the notebook's folder, so the handout stays one file. Only image files inside that folder
  * are read: a notebook cannot pull other files of the machine into a page. Returns undefined when
  * the path is not such a file.
- *
- * @example
- * localImageDataUri("images/ports.png", "notebooks", sanitizer); // "data:image/png;base64,..."
  */
 export function localImageDataUri(
   src: string,

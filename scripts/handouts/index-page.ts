@@ -3,12 +3,14 @@
  * Title and summary come from the lesson itself (plan/notebooks.md: the first markdown cell is
  * `# NN. Title` followed by a one-paragraph summary), so the index never drifts from the lessons.
  */
+
+import { joinSource, type Notebook } from "../notebook";
 import type { Edition } from "./edition";
 import { escapeHtml } from "./escape";
 import { type Markdown, plainText } from "./markdown";
-import { joinSource, type Notebook } from "./notebook";
 import { type PageLink, renderPage } from "./page";
 
+/** One lesson as the index page lists it: its page, title and summary. */
 export interface LessonEntry {
   href: string;
   title: string;
@@ -20,10 +22,6 @@ export interface LessonEntry {
 /**
  * A lesson's title (its first H1) and summary (the first paragraph after it), as plain text.
  * Falls back to the file's name and no summary when the lesson has no H1.
- *
- * @example
- * describeLesson(notebook, "03_server.ipynb", markdown);
- * // { title: "03. The server side", summary: "Bind, listen and accept, one step at a time." }
  */
 export function describeLesson(
   notebook: Notebook,
@@ -53,10 +51,6 @@ export function describeLesson(
 
 /**
  * Renders the index page of a set of handouts.
- *
- * @example
- * renderIndex({ courseTitle: "Sockets course", edition: "student",
- *   lessons: [{ href: "01_client_server_model.html", title: "01. The client-server model", summary: "..." }] });
  */
 export function renderIndex(options: {
   courseTitle: string;

@@ -9,6 +9,10 @@ import path from "node:path";
 
 import type { LaunchLink } from "./page";
 
+/**
+ * Where a page's "Open in Binder" and "Open in your JupyterHub" links lead (package.json or the
+ * command line).
+ */
 export interface LaunchConfig {
   /** The course's git repository, e.g. https://github.com/OWNER/sockets-course. */
   repository?: string;
@@ -34,8 +38,6 @@ export class LaunchConfigError extends Error {
  *
  * @param where what to name in an error ("package.json's handouts field", "--jupyterhub")
  * @throws LaunchConfigError for a value that is not an http(s) address or not a string
- * @example
- * checkLaunchConfig({ repository: "https://github.com/OWNER/sockets-course" }, "package.json");
  */
 export function checkLaunchConfig(value: unknown, where: string): LaunchConfig {
   if (value === undefined) return {};
@@ -70,9 +72,6 @@ export function checkLaunchConfig(value: unknown, where: string): LaunchConfig {
  * The launch links of one notebook.
  *
  * @param notebookPath the notebook's path inside the repository ("notebooks/03_server_side.ipynb")
- * @example
- * launchLinks({ repository: "https://github.com/OWNER/sockets-course" }, "notebooks/03_server_side.ipynb");
- * // [{ title: "Open in Binder", href: "https://mybinder.org/v2/gh/OWNER/sockets-course/main?urlpath=lab/tree/notebooks/03_server_side.ipynb" }]
  */
 export function launchLinks(config: LaunchConfig, notebookPath: string): LaunchLink[] {
   const links: LaunchLink[] = [];

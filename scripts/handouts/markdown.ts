@@ -5,11 +5,10 @@
  */
 import MarkdownIt, { type RendererRule, type StateCore, type Token } from "markdown-it";
 import anchor from "markdown-it-anchor";
-
+import { joinSource, type MimeBundle } from "../notebook";
 import { escapeHtml, escapeText } from "./escape";
 import { type Highlighter, hangIndentedLines } from "./highlight";
 import { imageDataUri, localImageDataUri } from "./images";
-import { joinSource, type MimeBundle } from "./notebook";
 import { type Sanitizer, TooComplexError } from "./sanitize";
 
 /** A heading of the page, for its table of contents. */
@@ -34,12 +33,17 @@ export interface PageEnv {
   markdownItAnchor?: unknown;
 }
 
+/**
+ * How one markdown cell is rendered: its attachments, its notebook's folder (for relative images),
+ * whether its headings join the page's contents.
+ */
 export interface RenderOptions {
   attachments?: Record<string, MimeBundle>;
   folder?: string;
   toc?: boolean;
 }
 
+/** The markdown renderer of one build (markdown-it with our rules), shared by every cell. */
 export interface Markdown {
   /**
    * Renders one markdown cell. Headings of levels 2 and 3 are added to `env.toc` unless
@@ -66,12 +70,6 @@ export function slugify(text: string): string {
 
 /**
  * Creates the course's markdown renderer.
- *
- * @example
- * const markdown = createMarkdown({ highlighter, sanitizer });
- * const env = { toc: [] };
- * markdown.render("## Step 1: bind\n\n```ts\nawait server.bind([\"127.0.0.1\", 0]);\n```", env);
- * env.toc; // [{ level: 2, slug: "step-1-bind", title: "Step 1: bind" }]
  */
 export function createMarkdown(options: {
   highlighter: Highlighter;

@@ -3,18 +3,18 @@
  * told apart, ANSI colours as colours, rich outputs by Jupyter's mime priority, errors readable.
  */
 import { AnsiUp } from "ansi_up";
-
-import { escapeHtml, escapeText } from "./escape";
-import { imageDataUri, isEmbeddableImage } from "./images";
 import {
   isJsonMime,
   joinSource,
   type MimeBundle,
   type Output,
   type StreamOutput,
-} from "./notebook";
+} from "../notebook";
+import { escapeHtml, escapeText } from "./escape";
+import { imageDataUri, isEmbeddableImage } from "./images";
 import type { Sanitizer } from "./sanitize";
 
+/** What rendering a cell's outputs needs from the page being built: its sanitizer and markdown. */
 export interface OutputContext {
   sanitizer: Sanitizer;
   /** Renders a `text/markdown` output (its headings stay out of the page's contents). */
@@ -45,10 +45,6 @@ const maxRichChars = 2_000_000;
 
 /**
  * Renders a code cell's outputs to HTML; an empty string when there are none.
- *
- * @example
- * renderOutputs([{ output_type: "stream", name: "stdout", text: "hello\n" }], context);
- * // '<pre class="output stream stdout">hello\n</pre>'
  */
 export function renderOutputs(outputs: Output[], context: OutputContext): string {
   return mergeStreams(outputs)
@@ -214,9 +210,6 @@ export function svgMinWidth(svg: string): number | undefined {
 /**
  * The text of an SVG's own `<title>` (the first one, the document's: the course's diagrams say
  * there what they show), entities decoded, as the picture's alt text.
- *
- * @example
- * svgTitle('<svg><title>Three clients &amp; one server</title></svg>'); // "Three clients & one server"
  */
 export function svgTitle(svg: string): string | undefined {
   const match = /<svg\b[^>]*>\s*(?:<!--[\s\S]*?-->\s*)*<title\b[^>]*>([^<]{1,500})<\/title>/i.exec(
@@ -271,9 +264,6 @@ function ansiToHtml(text: string): string {
 /**
  * Applies carriage returns and backspaces the way a terminal (and Jupyter) would: a progress line
  * rewritten with `\r` shows its last state, not every state glued together.
- *
- * @example
- * fixConsole("10%\r50%\r100%\n"); // "100%\n"
  */
 export function fixConsole(text: string): string {
   if (!text.includes("\r") && !text.includes("\b")) return text;

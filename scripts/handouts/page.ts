@@ -10,11 +10,13 @@ import { escapeHtml } from "./escape";
 import { maxIndentClass } from "./highlight";
 import type { TocEntry } from "./markdown";
 
+/** A link between pages (previous and next lesson, the index): where, and what it says. */
 export interface PageLink {
   href: string;
   title: string;
 }
 
+/** Everything one HTML page is made of; renderPage adds the layout, stylesheet and scripts. */
 export interface PageOptions {
   /** The page's `<title>` (the lesson's H1 or the course's name). */
   title: string;
@@ -281,10 +283,6 @@ export interface LaunchLink {
 
 /**
  * Renders a complete HTML page.
- *
- * @example
- * renderPage({ title: "03. The server side", courseTitle: "Sockets course", body: "<h1>...</h1>",
- *   edition: "instructor", index: { href: "index.html", title: "All lessons" } });
  */
 export function renderPage(options: PageOptions): string {
   const { title, courseTitle, body, edition, toc = [], index, prev, next, source } = options;

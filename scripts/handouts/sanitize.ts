@@ -9,6 +9,10 @@ import { createRequire } from "node:module";
 
 import type { Config, DOMPurify } from "dompurify";
 
+/**
+ * What makes untrusted HTML and SVG (outputs, markdown) safe to put in a page: DOMPurify on jsdom,
+ * with our hook.
+ */
 export interface Sanitizer {
   /**
    * Sanitizes an HTML fragment (an output or a markdown cell's rendered HTML).
@@ -37,7 +41,9 @@ export class TooComplexError extends Error {
 export const maxNesting = 256;
 export const maxElements = 20_000;
 
-/** Elements that never hold content, and those whose end tag may be left out (they nest no deeper). */
+/**
+ * Elements that never hold content, and those whose end tag may be left out (they nest no deeper).
+ */
 const noDepth = new Set(
   "area base br col embed hr img input link meta source track wbr param keygen p li dt dd td th tr option optgroup thead tbody tfoot colgroup rb rt rp".split(
     " ",
@@ -90,10 +96,6 @@ const svgNamespace = "http://www.w3.org/2000/svg";
 
 /**
  * Creates a sanitizer; the first call loads jsdom.
- *
- * @example
- * const sanitizer = createSanitizer();
- * sanitizer.html('<img src="x" onerror="alert(1)">'); // '<img src="x">'
  */
 export function createSanitizer(): Sanitizer {
   let loaded: { purify: DOMPurify; serialize: (node: Node) => string } | undefined;

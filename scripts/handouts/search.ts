@@ -28,10 +28,6 @@ const indexOptions = {
 
 /**
  * Splits a lesson page (as renderLesson wrote it) into sections at its headings, as plain text.
- *
- * @example
- * searchDocuments("03_server_side.html", "03. The server side", html, 0);
- * // [{ id: 0, href: "03_server_side.html#03-the-server-side", lesson: "03. ...", section: "03. ...", text: "..." }, ...]
  */
 export function searchDocuments(
   page: string,
@@ -83,9 +79,6 @@ function plainText(html: string): string {
 /**
  * The search page: the index of every section of every lesson, MiniSearch, and the code that
  * asks it as the reader types (and reads `?q=` from the address).
- *
- * @example
- * const html = await renderSearchPage({ courseTitle: "Sockets course", edition: "student", documents, index });
  */
 export async function renderSearchPage(
   options: {

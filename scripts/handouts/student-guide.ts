@@ -8,7 +8,9 @@
 /** How a notebook imports the helper library (tslab needs the file, `./src/index`, not `./src`). */
 export const importLine = 'import { socket, AF_INET, SOCK_STREAM } from "./src/index";';
 
-/** Commands run in the course's folder (where package.json is), in the order a student needs them. */
+/**
+ * Commands run in the course's folder (where package.json is), in the order a student needs them.
+ */
 export const studentCommands: { command: string; what: string }[] = [
   { command: "npm install", what: "once: the tslab kernel and the tools (Node 20 or newer)" },
   { command: "npm run student-notebooks", what: "writes this folder, dist/student/" },
@@ -42,8 +44,6 @@ export function adviceMarkdown(): string {
  * The student folder's README.md.
  *
  * @param lessons the notebooks in the folder, in order: file name and title
- * @example
- * studentReadme([{ file: "01_client_server_model.ipynb", title: "01. The client-server model" }]);
  */
 export function studentReadme(lessons: { file: string; title: string }[]): string {
   const list = lessons.map((lesson) => `- [${lesson.title}](${lesson.file})`).join("\n");

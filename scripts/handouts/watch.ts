@@ -29,14 +29,6 @@ export interface WatchOptions {
 /**
  * Calls `rebuild` after files in `folders` change: one rebuild at a time, and one more after it
  * when something changed meanwhile, so the last save is always the one built.
- *
- * @example
- * const watching = watchFolders({
- *   folders: ["notebooks"],
- *   matches: (name) => name.endsWith(".ipynb"),
- *   rebuild: () => exportTheCourse(),
- * });
- * // later: watching.close();
  */
 export function watchFolders(options: WatchOptions): Watch {
   const quietMs = options.quietMs ?? 150;

@@ -54,8 +54,6 @@ export class OutputError extends Error {
  *
  * @param marker text for the marker file: what generated the folder and how to remake it
  * @throws OutputError when the folder is not ours or cannot be written
- * @example
- * await writeDirectory("dist/handouts", new Map([["index.html", html]]), "npm run handouts");
  */
 export async function writeDirectory(
   directory: string,

@@ -18,6 +18,7 @@ export interface JupyterInstall {
   label: string;
 }
 
+/** Where findJupyter looks, for tests and unusual set-ups: PATH and the folders after it. */
 export interface FindJupyterOptions {
   /** The PATH to search; default process.env.PATH. */
   searchPath?: string;
@@ -41,10 +42,6 @@ const executables = { lab: "jupyter-lab", notebook: "jupyter-notebook" } as cons
  *
  * A candidate counts only if `--version` exits 0 with a version number: a pyenv shim for a
  * Python without Jupyter exists on PATH but fails, and must not be picked.
- *
- * @example
- * const jupyter = await findJupyter();
- * console.log(jupyter ? `${jupyter.label} at ${jupyter.command}` : "no Jupyter here");
  */
 export async function findJupyter(
   options: FindJupyterOptions = {},

@@ -2,9 +2,6 @@
 
 /**
  * The message, a few lines a newcomer can act on.
- *
- * @example
- * console.error(noJupyterMessage(["/usr/bin", "/usr/local/bin"]));
  */
 export function noJupyterMessage(searchedDirs: string[]): string {
   const where = searchedDirs.length > 0 ? ` and in ${searchedDirs.join(", ")}` : "";

@@ -6,8 +6,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-/** The project's root folder (this file is scripts/jupyter/kernelspec.ts). */
-export const projectRoot = path.resolve(import.meta.dirname, "..", "..");
+import { projectRoot } from "../cli/project";
+
+/** Re-exported: the kernelspec is written for this root; defined once in cli/project.ts. */
+export { projectRoot };
 
 /** Where `npm run kernel:install` and the CI checks put the kernelspec: a JUPYTER_PATH entry. */
 export const localJupyterPath = path.join(projectRoot, ".jupyter-local");
@@ -33,9 +35,6 @@ export const kernelNodeFlags: readonly string[] = ["--max-semi-space-size=1"];
  * (scripts/tslab-kernel/): the benchmarks' "before", and a way back should the launcher misbehave
  * (`SOCKETS_COURSE_PLAIN_TSLAB=1 npm run execute`). `node` defaults to the Node.js running this
  * script (the one that installed node_modules).
- *
- * @example
- * kernelArgv(); // [node, "/.../scripts/tslab-kernel/start.mjs", "kernel", "--config-path", "{connection_file}"]
  */
 export function kernelArgv({
   root = projectRoot,
@@ -91,9 +90,6 @@ export function writeKernelspec(jupyterPath = localJupyterPath, root = projectRo
  * view, see scripts/tslab-kernel/), with the kernel's own Node and flags, so that the first kernel
  * a student starts does not make them: `npm run kernel:install` runs it, and so the classroom
  * image's build. Returns what went wrong, or undefined; without them kernels only start slower.
- *
- * @example
- * const problem = prepareKernel(); // undefined once the caches are made
  */
 export function prepareKernel(root = projectRoot, node = process.execPath): string | undefined {
   const [program, ...args] = kernelArgv({ root, node }).slice(0, -3);

@@ -8,9 +8,6 @@ import { execFileSync } from "node:child_process";
 /**
  * Process ids of every descendant of `pid` (children, grandchildren, ...), from `ps`.
  * An empty list where `ps` is missing (Windows).
- *
- * @example
- * const kernels = descendantPids(server.pid);
  */
 export function descendantPids(pid: number): number[] {
   let table: string;

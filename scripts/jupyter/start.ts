@@ -5,16 +5,18 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
+import getPort from "get-port";
 
 import type { JupyterInstall } from "./find-jupyter";
 import { localJupyterPath, projectRoot, writeKernelspec } from "./kernelspec";
 import { descendantPids, isAlive, killAll } from "./process-tree";
 
+/**
+ * How `npm start` runs Jupyter: which one, on which folder and port, and whether to open a browser.
+ */
 export interface StartJupyterOptions {
   /** The Jupyter to run (from findJupyter()). */
   jupyter: JupyterInstall;
@@ -26,7 +28,9 @@ export interface StartJupyterOptions {
   token?: string;
   /** Let Jupyter open a browser tab; default false. */
   open?: boolean;
-  /** Where the project-local kernelspec is written (a JUPYTER_PATH entry); default .jupyter-local/. */
+  /**
+   * Where the project-local kernelspec is written (a JUPYTER_PATH entry); default .jupyter-local/.
+   */
   jupyterPath?: string;
   /** The project whose node_modules/tslab the kernel runs; default this one. */
   root?: string;
@@ -39,7 +43,10 @@ export interface StartJupyterOptions {
   output?: "inherit" | "pipe";
   /** Where "inherit" shows the log; default this process's stdout and stderr (tests capture it). */
   terminal?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
-  /** How long to wait for the server to answer; default 120 s (Python starts slowly on a busy machine). */
+  /**
+   * How long to wait for the server to answer; default 120 s (Python starts slowly on a busy
+   * machine).
+   */
   readyTimeoutMs?: number;
 }
 
@@ -69,9 +76,6 @@ export interface RunningJupyter {
  * all kernels (twice to skip confirmation)", which is wrong under `npm start`: one Ctrl-C stops the
  * server and its kernels, with no question asked (the server's stdin is not a terminal).
  * `npm start` prints its own line about Ctrl-C instead.
- *
- * @example
- * isJupyterCtrlCAdvice("[I 10:00:00.000 NotebookApp] Use Control-C to stop this server"); // true
  */
 export function isJupyterCtrlCAdvice(line: string): boolean {
   return /\bUse Control-C to stop this server\b/.test(line);
@@ -82,14 +86,6 @@ export const defaultPort = 8888;
 
 /**
  * Writes the kernelspec and starts the server; resolves once its REST API answers.
- *
- * @example
- * const jupyter = await findJupyter();
- * if (jupyter) {
- *   const server = await startJupyter({ jupyter });
- *   console.log(server.url);
- *   await server.stop();
- * }
  */
 export async function startJupyter(options: StartJupyterOptions): Promise<RunningJupyter> {
   const root = options.root ?? projectRoot;
@@ -229,31 +225,13 @@ async function waitUntilAnswering(running: RunningJupyter, timeoutMs: number): P
 
 /** The requested port, or 8888 when free, or any free loopback port. */
 async function choosePort(requested: number | undefined): Promise<number> {
+  const host = "127.0.0.1";
   if (requested !== undefined && requested !== 0) {
-    if (await isFree(requested)) return requested;
+    if ((await getPort({ port: requested, host })) === requested) return requested;
     throw new Error(
       `Port ${requested} on 127.0.0.1 is taken (another Jupyter?): pick another with --port, or leave --port out.`,
     );
   }
-  if (requested === undefined && (await isFree(defaultPort))) return defaultPort;
-  return freePort();
-}
-
-/** A port the kernel just handed out on 127.0.0.1 and that is free again. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
-
-async function isFree(port: number): Promise<boolean> {
-  const server = createServer();
-  return new Promise((resolve) => {
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
+  // get-port gives the preferred port when it is free, else any free one.
+  return getPort({ port: requested === undefined ? defaultPort : [], host });
 }

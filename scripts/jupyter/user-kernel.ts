@@ -30,6 +30,10 @@ export const userKernelName = "sockets-course-tslab";
 /** The key in kernel.json's metadata that marks a kernelspec as this project's. */
 export const ownerKey = "sockets_course";
 
+/**
+ * Where `npm run kernel:install` puts the kernelspec: its name and the Jupyter data folder (user or
+ * --prefix).
+ */
 export interface KernelLocation {
   /** The kernelspec's name (its folder's name); default userKernelName. */
   name?: string;
@@ -48,9 +52,6 @@ export interface KernelLocation {
  * The user's Jupyter data folder, by jupyter_core's rules: JUPYTER_DATA_DIR if set, else
  * ~/Library/Jupyter (macOS), %APPDATA%\jupyter (Windows), $XDG_DATA_HOME/jupyter or
  * ~/.local/share/jupyter (Linux and others).
- *
- * @example
- * jupyterDataDir(); // "/home/ada/.local/share/jupyter"
  */
 export function jupyterDataDir(
   env: NodeJS.ProcessEnv = process.env,
@@ -97,9 +98,6 @@ export class ForeignKernelError extends Error {
 /**
  * Writes the kernelspec; replaces one this project installed before (e.g. from another clone),
  * refuses to replace anyone else's. Returns the kernel's folder.
- *
- * @example
- * installKernel(); // "/home/ada/.local/share/jupyter/kernels/sockets-course-tslab"
  */
 export function installKernel(location: KernelLocation = {}): string {
   const dir = kernelDir(location);
@@ -115,9 +113,6 @@ export function installKernel(location: KernelLocation = {}): string {
 /**
  * Removes the kernelspec installKernel() wrote; returns its folder, or undefined when there was
  * nothing to remove. Refuses (ForeignKernelError) to remove a kernelspec it did not write.
- *
- * @example
- * uninstallKernel();
  */
 export function uninstallKernel(location: KernelLocation = {}): string | undefined {
   const dir = kernelDir(location);

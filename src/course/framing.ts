@@ -20,6 +20,7 @@ import { inspect } from "node:util";
 
 import { studentView } from "../errors/error-view";
 import { SocketUsageError } from "../errors/socket-error";
+import { byteCount } from "../sockets/bytes";
 import { kUnrecv } from "../sockets/internal/symbols";
 import type { StreamSocket } from "../sockets/stream-socket";
 
@@ -144,7 +145,7 @@ export async function recvExactly(
         putBack(sock, received);
         throw new FramingError(
           "ERR_INCOMPLETE_FRAME",
-          `recvExactly: the peer closed the connection after ${plural(have)} of the ${plural(n)} expected`,
+          `recvExactly: the peer closed the connection after ${byteCount(have)} of the ${byteCount(n)} expected`,
           received,
         );
       }
@@ -199,7 +200,7 @@ export async function recvLine(
         putBack(sock, received);
         throw new FramingError(
           "ERR_INCOMPLETE_FRAME",
-          `recvLine: the peer closed the connection in the middle of a line: ${plural(have)} ${preview(received)} arrived without the final "\\n"`,
+          `recvLine: the peer closed the connection in the middle of a line: ${byteCount(have)} ${preview(received)} arrived without the final "\\n"`,
           received,
         );
       }
@@ -218,7 +219,7 @@ export async function recvLine(
         putBack(sock, received);
         throw new FramingError(
           "ERR_FRAME_TOO_LARGE",
-          `recvLine: more than ${plural(maxBytes)} arrived without a "\\n"; the line is longer than maxBytes allows (raise it with { maxBytes: ... } if that is expected)`,
+          `recvLine: more than ${byteCount(maxBytes)} arrived without a "\\n"; the line is longer than maxBytes allows (raise it with { maxBytes: ... } if that is expected)`,
           received,
         );
       }
@@ -256,7 +257,7 @@ export async function sendFramed(
   if (payload.length > MAX_FRAME_BYTES) {
     throw new FramingError(
       "ERR_FRAME_TOO_LARGE",
-      `sendFramed: a 4-byte length prefix can announce at most ${plural(MAX_FRAME_BYTES)}; this payload has ${plural(payload.length)}`,
+      `sendFramed: a 4-byte length prefix can announce at most ${byteCount(MAX_FRAME_BYTES)}; this payload has ${byteCount(payload.length)}`,
       Buffer.alloc(0),
     );
   }
@@ -307,7 +308,7 @@ export async function recvFramed(
       putBack(sock, first);
       throw new FramingError(
         "ERR_INCOMPLETE_FRAME",
-        `recvFramed: the peer closed the connection inside a length prefix (${plural(received.length)} of 4)`,
+        `recvFramed: the peer closed the connection inside a length prefix (${byteCount(received.length)} of 4)`,
         received,
       );
     }
@@ -319,7 +320,7 @@ export async function recvFramed(
     putBack(sock, header);
     throw new FramingError(
       "ERR_FRAME_TOO_LARGE",
-      `recvFramed: the peer announces a ${plural(length)} message, more than maxBytes (${plural(maxBytes)}) allows; raise it with { maxBytes: ... } if that is expected, or check that both sides use the same framing`,
+      `recvFramed: the peer announces a ${byteCount(length)} message, more than maxBytes (${byteCount(maxBytes)}) allows; raise it with { maxBytes: ... } if that is expected, or check that both sides use the same framing`,
       header,
     );
   }
@@ -331,7 +332,7 @@ export async function recvFramed(
       putBack(sock, header);
       throw new FramingError(
         "ERR_INCOMPLETE_FRAME",
-        `recvFramed: the peer closed the connection after ${plural(err.received.length)} of a ${plural(length)} message`,
+        `recvFramed: the peer closed the connection after ${byteCount(err.received.length)} of a ${byteCount(length)} message`,
         Buffer.concat([header, err.received]),
       );
     }
@@ -362,10 +363,6 @@ function checkSize(value: unknown, operation: string, name: string, what: string
       `${operation}: ${name} is ${what}, a whole number of bytes from 0 to ${MAX_FRAME_BYTES}; got ${String(value)}`,
     );
   }
-}
-
-function plural(n: number): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? "byte" : "bytes"}`;
 }
 
 function preview(bytes: Buffer): string {

@@ -44,3 +44,9 @@ export function preview(data: Uint8Array, max = 24): string {
   for (const c of text) shown += c === "\n" ? "\\n" : c < " " || c === "\u007f" ? "." : c;
   return data.byteLength > max ? `${shown}…` : shown;
 }
+
+/** Internal: a byte count as error messages and diagram labels write it ("1 byte", "65,536 bytes"). */
+export function byteCount(n: number): string {
+  const digits = String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${digits} ${n === 1 ? "byte" : "bytes"}`;
+}

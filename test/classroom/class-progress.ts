@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 
-import type { NotebookRun } from "../../scripts/kernel/execute-notebook";
+import type { NotebookRun } from "../../scripts/runner/execute-notebook";
 
 /** What the classroom test knows of the class as it runs. */
 export interface ClassProgress {

@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { projectRoot } from "../../scripts/jupyter/kernelspec";
-import { executeNotebooks, type NotebookRun } from "../../scripts/kernel/execute-notebook";
+import { executeNotebooks, type NotebookRun } from "../../scripts/runner/execute-notebook";
 import { TIME_SCALE_VARIABLE } from "../../src/course/exercise";
 import { beforeDeadline } from "../support/deadline";
 import { createClassProgress } from "./class-progress";

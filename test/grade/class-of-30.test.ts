@@ -8,8 +8,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { course, kindsOf30, text, writeClassOf30 } from "../support/grade-class";
 import { type Program, startProgram } from "../support/processes";
-import { course, kindsOf30, text, writeClassOf30 } from "./class";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const expected = path.join(root, "test/fixtures/grade/expected");

@@ -3,8 +3,8 @@ import { describe, expect, test } from "vitest";
 import { loadLesson } from "../../scripts/grade/lesson";
 import { gradingNotebook, lessonByName } from "../../scripts/grade/submissions";
 import { studentEdition } from "../../scripts/handouts/edition";
-import { joinSource, readNotebook } from "../../scripts/handouts/notebook";
-import { course } from "./class";
+import { joinSource, readNotebook } from "../../scripts/notebook";
+import { course } from "../support/grade-class";
 
 const file = path.join(course, "01_add.ipynb");
 

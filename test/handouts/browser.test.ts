@@ -24,7 +24,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { courseNotebooks } from "../../scripts/handouts/cli";
+import { courseNotebooks } from "../../scripts/cli/project";
 import { buildHandouts, createRenderer } from "../../scripts/handouts/export";
 import { writeDirectory } from "../../scripts/handouts/write";
 

@@ -6,7 +6,6 @@ import {
   isCheckCell,
   isHiddenCheckCell,
   isSolutionCell,
-  serializeNotebook,
   stripSolution,
   studentEdition,
   studentPlaceholder,
@@ -16,7 +15,8 @@ import {
   joinSource,
   NotebookError,
   readNotebook,
-} from "../../scripts/handouts/notebook";
+  serializeNotebook,
+} from "../../scripts/notebook";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/handouts");
 const where = { file: "lesson.ipynb", cell: { index: 4, id: "ex1" } };

@@ -15,8 +15,8 @@ import {
   type Renderer,
   renderLesson,
 } from "../../scripts/handouts/export";
-import { joinSource, parseNotebook } from "../../scripts/handouts/notebook";
 import { pageScriptFor, themeScript } from "../../scripts/handouts/page";
+import { joinSource, parseNotebook } from "../../scripts/notebook";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/handouts");
 const course = ["01_basics", "02_outputs", "03_exercises"].map((name) =>

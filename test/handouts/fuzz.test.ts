@@ -13,7 +13,7 @@ import { JSDOM } from "jsdom";
 import { beforeAll, expect, test } from "vitest";
 
 import { createRenderer, type Renderer, renderLesson } from "../../scripts/handouts/export";
-import { NotebookError, parseNotebook } from "../../scripts/handouts/notebook";
+import { NotebookError, parseNotebook } from "../../scripts/notebook";
 
 const cases = Number(process.env.HANDOUTS_FUZZ_CASES ?? 2000);
 const seed = Number(process.env.HANDOUTS_FUZZ_SEED ?? 20261128);

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { createHighlighter } from "../../scripts/handouts/highlight";
 import { describeLesson, renderIndex } from "../../scripts/handouts/index-page";
 import { createMarkdown, type Markdown } from "../../scripts/handouts/markdown";
-import type { Notebook } from "../../scripts/handouts/notebook";
 import { createSanitizer } from "../../scripts/handouts/sanitize";
+import type { Notebook } from "../../scripts/notebook";
 
 let markdown: Markdown;
 beforeAll(async () => {

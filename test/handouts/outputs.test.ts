@@ -1,6 +1,4 @@
 import { describe, expect, test } from "vitest";
-
-import type { Output } from "../../scripts/handouts/notebook";
 import {
   fixConsole,
   mergeStreams,
@@ -8,6 +6,7 @@ import {
   svgMinWidth,
 } from "../../scripts/handouts/outputs";
 import { createSanitizer } from "../../scripts/handouts/sanitize";
+import type { Output } from "../../scripts/notebook";
 
 const context = {
   sanitizer: createSanitizer(),

@@ -16,7 +16,8 @@ import {
   studentCommands,
   studentReadme,
 } from "../../scripts/handouts/student-guide";
-import { executeNotebook } from "../../scripts/kernel";
+import type { CodeCell } from "../../scripts/notebook";
+import { executeNotebook } from "../../scripts/runner";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -102,7 +103,7 @@ describe("the student README", () => {
       process.execPath,
       [
         "scripts/launch.mjs",
-        "scripts/student-notebooks.ts",
+        "scripts/bin/student-notebooks.ts",
         "--out",
         out,
         path.join(fixtures, "01_basics.ipynb"),
@@ -143,7 +144,7 @@ describe("the student README", () => {
     );
     const result = await executeNotebook(probe, { check: true, startTimeout: 120_000 });
     expect(result.failure?.message).toBeUndefined();
-    const outputs = result.notebook?.cells[1].outputs ?? [];
+    const outputs = (result.notebook?.cells[1] as CodeCell | undefined)?.outputs ?? [];
     expect(JSON.stringify(outputs)).toContain("function");
   }, 180_000);
 });

@@ -18,7 +18,7 @@ import {
   type RunningJupyter,
   startJupyter,
 } from "../../scripts/jupyter/start";
-import { JupyterRest, KernelChannels, type SessionModel } from "./server-client";
+import { JupyterRest, KernelChannels, type SessionModel } from "../support/jupyter-server-client";
 
 const jupyter: JupyterInstall | undefined = await findJupyter();
 if (!jupyter) {

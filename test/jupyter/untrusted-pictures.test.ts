@@ -2,7 +2,7 @@
  * A fresh clone's notebooks are "Not Trusted" in Jupyter, and Notebook 6 then hides stored SVG.
  * Here Notebook 6 (Debian's, as `npm start` runs it) serves two notebooks that no Jupyter ever
  * signed, and Chromium opens them: the diagram stored as `npm run execute` stores it (SVG and its
- * PNG, scripts/kernel/pictures.ts) shows, unrun; the same diagram as SVG alone shows nothing.
+ * PNG, scripts/runner/pictures.ts) shows, unrun; the same diagram as SVG alone shows nothing.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { findJupyter, type JupyterInstall } from "../../scripts/jupyter/find-jupyter";
 import { projectRoot } from "../../scripts/jupyter/kernelspec";
 import { type RunningJupyter, startJupyter } from "../../scripts/jupyter/start";
-import type { Output } from "../../scripts/kernel/notebook";
-import { withPictures } from "../../scripts/kernel/pictures";
+import type { Output } from "../../scripts/notebook";
+import { withPictures } from "../../scripts/runner/pictures";
 import { sequenceDiagram } from "../../src/trace/diagram/sequence-diagram";
 import { echo } from "../support/diagram";
 

@@ -48,7 +48,7 @@ export interface Program {
  * then closed.
  *
  * @example
- * const server = startProgram(process.execPath, ["scripts/launch.mjs", "scripts/echo-server.ts"], { cwd: root });
+ * const server = startProgram(process.execPath, ["scripts/launch.mjs", "scripts/bin/echo-server.ts"], { cwd: root });
  * const [, port] = await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
  */
 export function startProgram(

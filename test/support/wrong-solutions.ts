@@ -17,8 +17,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { stripSolution } from "../../scripts/handouts/edition";
-import { type ExecuteResult, type Kernel, startKernel } from "../../scripts/kernel/kernel";
-import { readNotebook, sourceText } from "../../scripts/kernel/notebook";
+import { joinSource, readNotebook } from "../../scripts/notebook";
+import { type ExecuteResult, type Kernel, startKernel } from "../../scripts/runner/kernel";
 
 /** One wrong solution of one exercise. */
 export interface Fixture {
@@ -133,7 +133,7 @@ export async function proveNotebook(
   options: ProveOptions = {},
 ): Promise<NotebookProof> {
   const started = performance.now();
-  const nb = await readNotebook(file);
+  const { notebook: nb } = await readNotebook(file, { check: "lenient" });
   const proof: NotebookProof = {
     notebook: path.basename(file, ".ipynb"),
     references: new Map(),
@@ -184,7 +184,7 @@ export async function proveNotebook(
     const skip = new Set<number>();
     for (const [index, cell] of cells.entries()) {
       if (cell.cell_type !== "code" || skip.has(index)) continue;
-      const code = sourceText(cell);
+      const code = joinSource(cell.source);
       if (code.trim() === "") continue;
       const exercise = cell.id === undefined ? undefined : exercises.get(cell.id);
       const variants = cell.id === undefined ? undefined : byCell.get(cell.id);
@@ -197,7 +197,7 @@ export async function proveNotebook(
         continue;
       }
       skip.add(exercise.check);
-      const checkCode = sourceText(cells[exercise.check]);
+      const checkCode = joinSource(cells[exercise.check].source);
       const tryOut = async (solutionCode: string): Promise<ExerciseRun> => {
         const solution = await run(solutionCode);
         const check = await run(checkCode);

@@ -2,7 +2,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { kernelArgv, projectRoot } from "../../scripts/jupyter/kernelspec";
-import { type Kernel, startKernel } from "../../scripts/kernel/kernel";
+import { type Kernel, startKernel } from "../../scripts/runner/kernel";
 import * as helper from "../../src/index";
 
 const notebooks = path.join(projectRoot, "notebooks");

@@ -42,9 +42,6 @@ export interface EchoComparison {
 
 /**
  * Runs an echo comparison and builds its report section.
- *
- * @example
- * export const bench = (context: BenchContext) => compareEcho(context, { title, method, unit, measure });
  */
 export async function compareEcho(
   context: BenchContext,

@@ -34,11 +34,6 @@ export function hasPython(): boolean {
 
 /**
  * Starts an echo server in a child process on 127.0.0.1 and a free port.
- *
- * @example
- * const server = await startServer("helper");
- * // ... measure against server.port ...
- * await server.stop();
  */
 export async function startServer(kind: ServerKind): Promise<ServerProcess> {
   const child =
@@ -101,9 +96,6 @@ async function helperConnect(port: number): Promise<StreamSocket> {
 /**
  * Sends `count` messages of `size` bytes one at a time, each waiting for its echo (a round trip),
  * on one connection. Resolves with the round trips per second.
- *
- * @example
- * await roundTrips("raw", server.port, 10_000, 32); // e.g. 25000
  */
 export async function roundTrips(
   client: ClientKind,
@@ -153,9 +145,6 @@ export async function roundTrips(
 /**
  * Pushes `total` bytes through the echo in `chunk`-byte writes while reading the echo back at the
  * same time; resolves with MiB per second (bytes echoed / time until the last one is back).
- *
- * @example
- * await bulk("raw", server.port, 256 * 2 ** 20, 65536); // e.g. 900
  */
 export async function bulk(
   client: ClientKind,

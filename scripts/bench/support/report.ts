@@ -1,5 +1,5 @@
 /**
- * What every comparison in scripts/bench/ returns, and how `npm run bench` (scripts/bench.ts)
+ * What every comparison in scripts/bench/ returns, and how `npm run bench` (scripts/bin/bench.ts)
  * prints it. A comparison is a module in scripts/bench/ that exports
  * `bench(context): Promise<BenchSection>`; it measures its alternatives side by side, several
  * runs each, interleaved (the machines are noisy: a burst of load then hurts every alternative
@@ -14,9 +14,6 @@ import os from "node:os";
 
 /**
  * What `npm run bench` hands each comparison.
- *
- * @example
- * export async function bench({ runs, log }: BenchContext): Promise<BenchSection> { ... }
  */
 export interface BenchContext {
   /** How many measured runs per alternative (their median is reported). */
@@ -29,9 +26,6 @@ export interface BenchContext {
 
 /**
  * One comparison's part of the report: a table, the goals it checks and how it measured.
- *
- * @example
- * const section: BenchSection = { title: "Echo", method: "...", columns: ["server", "MiB/s"], rows: [] };
  */
 export interface BenchSection {
   title: string;
@@ -49,9 +43,6 @@ export type Bench = (context: BenchContext) => Promise<BenchSection>;
 
 /**
  * The median of some samples (the mean of the two middle ones for an even count).
- *
- * @example
- * median([3, 1, 2]); // 2
  */
 export function median(samples: readonly number[]): number {
   if (samples.length === 0) return Number.NaN;
@@ -62,10 +53,6 @@ export function median(samples: readonly number[]): number {
 
 /**
  * A number for a table: thousands separated, `digits` decimals below 100.
- *
- * @example
- * formatNumber(12345.6); // "12,346"
- * formatNumber(1.234);   // "1.23"
  */
 export function formatNumber(value: number, digits = 2): string {
   if (!Number.isFinite(value)) return "n/a";
@@ -78,9 +65,6 @@ export function formatNumber(value: number, digits = 2): string {
 
 /**
  * A ratio for a table: "1.00×", "0.93×".
- *
- * @example
- * formatRatio(0.934); // "0.93×"
  */
 export function formatRatio(value: number): string {
   return Number.isFinite(value) ? `${value.toFixed(2)}×` : "n/a";
@@ -88,10 +72,6 @@ export function formatRatio(value: number): string {
 
 /**
  * Milliseconds since `start` (from `process.hrtime.bigint()`).
- *
- * @example
- * const start = process.hrtime.bigint();
- * elapsedMs(start); // 12.3
  */
 export function elapsedMs(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
@@ -100,9 +80,6 @@ export function elapsedMs(start: bigint): number {
 /**
  * Runs `measure` for each alternative, `runs` rounds, one alternative after another within a
  * round, after one unrecorded warm-up round. Resolves with each alternative's samples.
- *
- * @example
- * const samples = await interleaved({ raw: () => time(raw), helper: () => time(helper) }, 5);
  */
 export async function interleaved<K extends string>(
   alternatives: Record<K, () => Promise<number>>,
@@ -123,9 +100,6 @@ export async function interleaved<K extends string>(
 
 /**
  * The machine the figures come from: CPU, cores, memory, system, Node and Python versions.
- *
- * @example
- * machine(); // { cpu: "AMD EPYC ...", cores: 2, ... }
  */
 export function machine(): Record<string, string> {
   const cpus = os.cpus();
@@ -157,9 +131,6 @@ function pythonVersion(): string | undefined {
 
 /**
  * One section as markdown: a heading, the method, the table, the goals.
- *
- * @example
- * console.log(renderSection(section));
  */
 export function renderSection(section: BenchSection): string {
   const lines = [`### ${oneLine(section.title)}`, "", oneLine(section.method), ""];
@@ -182,9 +153,6 @@ export function renderSection(section: BenchSection): string {
  * A markdown table with its columns padded to one width, as `npm run format` writes tables (so
  * the report passes `npm run lint`): the first column left-aligned, the others right-aligned
  * (numbers) unless `numbers` is false.
- *
- * @example
- * renderTable(["what", "n"], [["a", "1"]]); // ["| what |   n |", "| ---- | --: |", "| a    |   1 |"]
  */
 export function renderTable(columns: string[], rows: string[][], numbers = true): string[] {
   const widths = columns.map((c, i) =>
@@ -199,7 +167,9 @@ export function renderTable(columns: string[], rows: string[][], numbers = true)
   return [line(columns), `| ${rule.join(" | ")} |`, ...rows.map(line)];
 }
 
-/** Text on one line with single spaces: what markdown shows anyway, and what the formatter keeps. */
+/**
+ * Text on one line with single spaces: what markdown shows anyway, and what the formatter keeps.
+ */
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }

@@ -3,8 +3,9 @@
  * the one-line title, and the step-by-step description a screen reader reads.
  */
 
+import { byteCount } from "../../sockets/bytes";
 import type { Arrow, Lane, Placed } from "./model";
-import { bytesText, plural } from "./text";
+import { plural } from "./text";
 
 /** The text of a step's box or note; undefined for a send, whose arrow carries the label. */
 export function markLabel(p: Placed): string | undefined {
@@ -14,7 +15,7 @@ export function markLabel(p: Placed): string | undefined {
     case "bind":
       return "bind";
     case "recvfrom":
-      return `recvfrom ${bytesText(e.bytes ?? 0)}`;
+      return `recvfrom ${byteCount(e.bytes ?? 0)}`;
     case "sendto":
       return undefined;
     case "listen":
@@ -34,9 +35,9 @@ export function markLabel(p: Placed): string | undefined {
       }
       return "close";
     case "recv":
-      return (e.bytes ?? 0) > 0 ? `recv ${bytesText(e.bytes ?? 0)}` : "recv: end of stream";
+      return (e.bytes ?? 0) > 0 ? `recv ${byteCount(e.bytes ?? 0)}` : "recv: end of stream";
     case "unrecv":
-      return `put back ${bytesText(e.bytes ?? 0)}`;
+      return `put back ${byteCount(e.bytes ?? 0)}`;
     case "send":
       return undefined;
     default:
@@ -55,13 +56,13 @@ export function summary(lanes: Lane[], arrows: Arrow[]): string {
     const clients = tcp.length - servers;
     const data = arrows.filter((a) => a.kind === "data" && !a.datagram);
     parts.push(
-      `${plural(servers, "server")}, ${plural(clients, "client connection")}, ${plural(data.length, "send")} carrying ${bytesText(carried(data))}`,
+      `${plural(servers, "server")}, ${plural(clients, "client connection")}, ${plural(data.length, "send")} carrying ${byteCount(carried(data))}`,
     );
   }
   if (udpSockets > 0) {
     const datagrams = arrows.filter((a) => a.datagram);
     parts.push(
-      `${plural(udpSockets, "UDP socket")}, ${plural(datagrams.length, "datagram")} carrying ${bytesText(carried(datagrams))}`,
+      `${plural(udpSockets, "UDP socket")}, ${plural(datagrams.length, "datagram")} carrying ${byteCount(carried(datagrams))}`,
     );
   }
   return `Sequence diagram: ${parts.join("; ")}`;

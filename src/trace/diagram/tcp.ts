@@ -4,8 +4,9 @@
  * shutdown to the peer's recv that returned no bytes.
  */
 
+import { byteCount } from "../../sockets/bytes";
 import type { Arrow, Placed } from "./model";
-import { bytesText, quote } from "./text";
+import { quote } from "./text";
 
 /**
  * One arrow per send, to the recv on the other end that took its last byte (several sends in one
@@ -72,7 +73,7 @@ export function matchArrows(placed: Placed[], previewLength: number): Arrow[] {
       const to = i >= 0 ? s.recvs[i] : undefined;
       const preview =
         p.event.preview !== undefined ? ` ${quote(p.event.preview, previewLength)}` : "";
-      arrows.push({ from: p, to, kind: "data", label: `${bytesText(n)}${preview}`, toServer });
+      arrows.push({ from: p, to, kind: "data", label: `${byteCount(n)}${preview}`, toServer });
     }
     if (s.closer !== undefined && s.eof !== undefined) {
       arrows.push({

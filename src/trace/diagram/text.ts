@@ -1,5 +1,6 @@
 /**
- * How a sequence diagram writes values as text: addresses, byte counts, times, message previews,
+ * How a sequence diagram writes values as text: addresses, times, message previews (byte counts:
+ * sockets/bytes.ts, as error messages write them),
  * and XML escaping for everything that came from the events.
  */
 
@@ -10,11 +11,6 @@ export function endpoint(host: string, port: number): string {
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-export function bytesText(n: number): string {
-  const digits = String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${digits} ${n === 1 ? "byte" : "bytes"}`;
 }
 
 export function formatTime(ms: number): string {

@@ -4,9 +4,10 @@
  * to draw: no connect, accept or end of stream.
  */
 
+import { byteCount } from "../../sockets/bytes";
 import type { TraceEvent } from "../recording";
 import type { Arrow, Lane, Placed } from "./model";
-import { bytesText, endpoint, quote } from "./text";
+import { endpoint, quote } from "./text";
 
 /**
  * Lanes for UDP: one per socket, named by its own address (there is no connection to name), and
@@ -79,7 +80,7 @@ export function matchDatagrams(placed: Placed[], previewLength: number): Arrow[]
       to,
       kind: "data",
       datagram: true,
-      label: `${bytesText(sent.bytes ?? 0)}${preview}`,
+      label: `${byteCount(sent.bytes ?? 0)}${preview}`,
       toServer: (to?.lane ?? p.toLane)?.role === "server",
     });
   }

@@ -1,0 +1,123 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { type CodeCell, joinSource, parseNotebook } from "../../scripts/notebook";
+import { CellFailure, executeNotebook } from "../../scripts/runner";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const fixtures = path.join(root, "test/fixtures/handouts");
+const run = promisify(execFile);
+
+function studentNotebooks(...args: string[]) {
+  return run(
+    process.execPath,
+    ["scripts/launch.mjs", "scripts/bin/student-notebooks.ts", ...args],
+    {
+      cwd: root,
+      timeout: 60_000,
+    },
+  ).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error) => ({
+      code: error.code as number,
+      stdout: error.stdout as string,
+      stderr: error.stderr as string,
+    }),
+  );
+}
+
+// Inside the project, like dist/student: tslab finds tslab and @types/node by walking up from the notebook.
+let work: string;
+beforeAll(async () => {
+  await mkdir(path.join(root, "test-results"), { recursive: true });
+  work = await mkdtemp(path.join(root, "test-results", "student-notebooks-"));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("npm run student-notebooks", () => {
+  test("writes valid student notebooks, the helper library and a README", async () => {
+    const out = path.join(work, "course");
+    const files = ["01_basics", "03_exercises"].map((name) =>
+      path.join(fixtures, "course", `${name}.ipynb`),
+    );
+    const result = await studentNotebooks("--out", out, ...files);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /student-notebooks: 2 notebook\(s\), 3 exercise solution\(s\) left out/,
+    );
+    expect((await readdir(out)).sort()).toEqual([
+      ".generated",
+      "01_basics.ipynb",
+      "03_exercises.ipynb",
+      "README.md",
+      "src",
+    ]);
+    expect(await readFile(path.join(out, "src", "index.ts"), "utf8")).toBe(
+      await readFile(path.join(root, "src", "index.ts"), "utf8"),
+    );
+
+    const text = await readFile(path.join(out, "03_exercises.ipynb"), "utf8");
+    const notebook = parseNotebook(text, "03_exercises.ipynb");
+    expect(text).not.toContain("toUpperCase");
+    for (const id of ["f03-sol1", "f03-sol2", "f03-check1"]) {
+      const cell = notebook.cells.find((c) => c.id === id) as CodeCell;
+      expect(cell.outputs, id).toEqual([]);
+    }
+    const solution = notebook.cells.find((c) => c.id === "f03-sol1") as CodeCell;
+    expect(joinSource(solution.source)).toContain("// YOUR CODE HERE");
+  });
+
+  test("leaves the hidden checks out of the notebooks students get", async () => {
+    const out = path.join(work, "hidden");
+    const lesson = path.join(root, "test/fixtures/grade/course/01_add.ipynb");
+    const result = await studentNotebooks("--out", out, lesson);
+    expect(result.code).toBe(0);
+    const written = await readFile(path.join(out, "01_add.ipynb"), "utf8");
+    expect(written).not.toContain("f01-ex1-hidden");
+    expect(written).not.toContain("add works for negative numbers");
+    expect(written).toContain("f01-ex1-check");
+  });
+
+  test("fails with the file and cell named, and leaves the previous output untouched", async () => {
+    const out = path.join(work, "failing");
+    const good = path.join(fixtures, "course", "03_exercises.ipynb");
+    expect((await studentNotebooks("--out", out, good)).code).toBe(0);
+    const before = await readFile(path.join(out, "03_exercises.ipynb"), "utf8");
+
+    const bad = path.join(fixtures, "malformed", "unclosed-solution.ipynb");
+    const result = await studentNotebooks("--out", out, good, bad);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `student-notebooks: ${bad}: cell 2 (id "m-ex"): line 1: "// BEGIN SOLUTION" is never closed: add "// END SOLUTION" after the solution\n`,
+    );
+    expect(await readFile(path.join(out, "03_exercises.ipynb"), "utf8")).toBe(before);
+    expect(await readdir(out)).not.toContain("unclosed-solution.ipynb");
+  });
+
+  test("a student notebook runs in the real tslab kernel until the exercise is used, which says it is not done", async () => {
+    const out = path.join(work, "runnable");
+    expect(
+      (await studentNotebooks("--out", out, path.join(fixtures, "runnable", "01_runnable.ipynb")))
+        .code,
+    ).toBe(0);
+    const result = await executeNotebook(path.join(out, "01_runnable.ipynb"), {
+      check: true,
+      timeout: 60_000,
+    });
+    // Cell 2 imports the helper through the copied src/; cell 4 (the stub) compiles and runs;
+    // cell 5, the check, calls the stub and is the first to fail, with the placeholder's message.
+    expect(result.failure).toBeInstanceOf(CellFailure);
+    const failure = result.failure as CellFailure;
+    expect(failure.cellId).toBe("r-check");
+    expect(failure.cellNumber).toBe(5);
+    expect(failure.detail).toContain("Exercise not done yet: write your code above");
+    expect(result.cellsRun).toBe(3);
+  }, 120_000);
+});
