@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import { mkdir, readdir, realpath, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { courseFolders } from "../handouts/course-material";
 import { createRenderer } from "../handouts/export";
 import { type Notebook, NotebookError, readNotebook } from "../handouts/notebook";
 import { checkReplaceable, writeDirectory } from "../handouts/write";
@@ -118,7 +119,7 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
   const cleanUp = () => rmSync(work, { recursive: true, force: true });
   process.once("exit", cleanUp);
   try {
-    const src = await helperLibrary(options.course);
+    const beside = await besideLessons(options.course);
     let slot = 0;
     const runIn = async (
       cells: Notebook["cells"],
@@ -128,7 +129,8 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
     ) => {
       const folder = path.join(work, String(slot++).padStart(4, "0"));
       await mkdir(folder);
-      await symlink(src, path.join(folder, "src"));
+      for (const [folderName, target] of beside)
+        await symlink(target, path.join(folder, folderName));
       // The temporary copy the kernel runs beside (the submission itself is only read).
       await writeFile(
         path.join(folder, `${name}.ipynb`),
@@ -280,10 +282,17 @@ async function courseLessons(course: string): Promise<Lesson[]> {
   return Promise.all(names.map((name) => loadLesson(path.join(course, name))));
 }
 
-/** The helper library the lessons import as ./src: the course folder's, else the project's. */
-async function helperLibrary(course: string): Promise<string> {
-  const own = path.join(course, "src");
-  return existsSync(own) ? realpath(own) : path.join(projectRoot, "src");
+/**
+ * What the lessons use beside them (the helper library as ./src, the lecture's Python programs as
+ * python/), each the course folder's own, else the project's: name and folder to link.
+ */
+async function besideLessons(course: string): Promise<[string, string][]> {
+  return Promise.all(
+    courseFolders.map(async ({ name, from }): Promise<[string, string]> => {
+      const own = path.join(course, name);
+      return [name, existsSync(own) ? await realpath(own) : path.join(projectRoot, from)];
+    }),
+  );
 }
 
 /** Reads a submitted notebook and finds its lesson; a problem is recorded, never thrown. */
