@@ -7,14 +7,15 @@
  *
  * Each notebook keeps every cell, with exercise solutions replaced by `// YOUR CODE HERE` and the
  * outputs of solution and check cells cleared (see scripts/handouts/edition.ts). The helper library
- * is copied beside them as src/, so `import ... from "./src/index"` works wherever the folder goes.
+ * is copied beside them as src/, so `import ... from "./src/index"` works wherever the folder goes,
+ * and so are the lecture's Python programs, as python/ (scripts/handouts/course-material.ts).
  */
-import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { projectRoot } from "../cli/project";
 import { notebooksToExport, runCli } from "../handouts/cli";
+import { courseMaterial } from "../handouts/course-material";
 import { isSolutionCell, studentEdition } from "../handouts/edition";
 import { describeLesson } from "../handouts/index-page";
 import { createMarkdown } from "../handouts/markdown";
@@ -24,8 +25,8 @@ import { readNotebook, serializeNotebook } from "../notebook";
 
 const usage = `Usage: npm run student-notebooks -- [--out DIR] [FILE.ipynb...]
 
-Writes the student edition of notebooks (solutions out, their outputs cleared) and the helper
-library they import (src/).
+Writes the student edition of notebooks (solutions out, their outputs cleared), the helper
+library they import (src/) and the lecture's Python programs they run (python/).
   --out DIR       output folder (default dist/student); replaced as a whole, only on success
   FILE.ipynb...   the notebooks (default: notebooks/*.ipynb)`;
 
@@ -60,25 +61,12 @@ async function main(argv: string[]): Promise<void> {
     const name = path.basename(file);
     lessons.push({ file: name, title: describeLesson(notebook, name, markdown).title });
   }
-  for (const [name, content] of await helperLibrary(path.join(projectRoot, "src"))) {
-    output.set(`src/${name}`, content);
-  }
+  for (const [name, content] of await courseMaterial(projectRoot)) output.set(name, content);
   output.set("README.md", studentReadme(lessons));
   await writeDirectory(out, output, "npm run student-notebooks");
   console.log(
     `student-notebooks: ${files.length} notebook(s), ${exercises} exercise solution(s) left out, in ${path.relative(process.cwd(), out) || "."}`,
   );
-}
-
-/** Every file of the helper library, by path relative to src/. */
-async function helperLibrary(folder: string): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath ?? entry.path, entry.name);
-    files.set(path.relative(folder, file).split(path.sep).join("/"), await readFile(file));
-  }
-  return files;
 }
 
 await runCli("student-notebooks", usage, () => main(process.argv.slice(2)));

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { projectRoot } from "../cli/project";
+import { courseFolders } from "../handouts/course-material";
 import { type Notebook, NotebookError, readNotebook } from "../notebook";
 import { type Lesson, loadLesson } from "./lesson";
 import type { GradedRun } from "./run";
@@ -45,10 +46,17 @@ export async function courseLessons(course: string): Promise<Lesson[]> {
   return Promise.all(names.map((name) => loadLesson(path.join(course, name))));
 }
 
-/** The helper library the lessons import as ./src: the course folder's, else the project's. */
-export async function helperLibrary(course: string): Promise<string> {
-  const own = path.join(course, "src");
-  return existsSync(own) ? realpath(own) : path.join(projectRoot, "src");
+/**
+ * What the lessons use beside them (the helper library as ./src, the lecture's Python programs as
+ * python/), each the course folder's own, else the project's: name and folder to link.
+ */
+export async function besideLessons(course: string): Promise<[string, string][]> {
+  return Promise.all(
+    courseFolders.map(async ({ name, from }): Promise<[string, string]> => {
+      const own = path.join(course, name);
+      return [name, existsSync(own) ? await realpath(own) : path.join(projectRoot, from)];
+    }),
+  );
 }
 
 /** Reads a submitted notebook and finds its lesson; a problem is recorded, never thrown. */

@@ -21,7 +21,7 @@ import { createRenderer } from "../handouts/export";
 import { checkReplaceable, writeDirectory } from "../handouts/write";
 import { joinSource, type Notebook, serializeNotebook } from "../notebook";
 import { type GradeRow, gradesCsv, sum, summaryCsv } from "./csv";
-import { courseLessons, type Entry, helperLibrary, match } from "./entries";
+import { besideLessons, courseLessons, type Entry, match } from "./entries";
 import { type ExerciseFeedback, feedbackPage, problemPage } from "./feedback";
 import { type Lesson, learnChecks } from "./lesson";
 import { probeProblem, withProbes } from "./probe";
@@ -98,7 +98,7 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
   const cleanUp = () => rmSync(work, { recursive: true, force: true });
   process.once("exit", cleanUp);
   try {
-    const src = await helperLibrary(options.course);
+    const beside = await besideLessons(options.course);
     let slot = 0;
     const runIn = async (
       cells: Notebook["cells"],
@@ -108,7 +108,8 @@ export async function gradeClass(options: GradeOptions): Promise<GradeResult> {
     ) => {
       const folder = path.join(work, String(slot++).padStart(4, "0"));
       await mkdir(folder);
-      await symlink(src, path.join(folder, "src"));
+      for (const [folderName, target] of beside)
+        await symlink(target, path.join(folder, folderName));
       // The temporary copy the kernel runs beside (the submission itself is only read).
       await writeFile(
         path.join(folder, `${name}.ipynb`),

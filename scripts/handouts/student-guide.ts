@@ -65,7 +65,12 @@ file \`./src/index\` (not \`./src\`, which tslab cannot load):
 ${importLine}
 \`\`\`
 
-Keep \`src/\` beside the notebooks when you copy them. In the course's folder:
+\`python/\` holds the lecture's echo programs in Python, \`echo_server.py\` and \`echo_client.py\`:
+lessons 06, 07 and 12 run them from there (with Python 3, if the machine has it), and in a terminal
+in this folder you can run them yourself: \`python3 python/echo_server.py\`, then
+\`python3 python/echo_client.py\` in a second terminal.
+
+Keep \`src/\` and \`python/\` beside the notebooks when you copy them. In the course's folder:
 
 \`\`\`bash
 ${commands}

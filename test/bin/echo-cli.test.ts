@@ -10,7 +10,8 @@ import { refusedPort } from "../support/stream-pair";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const PYTHON = "/usr/bin/python3";
-const FIXTURES = path.join(ROOT, "test", "fixtures", "python");
+/** The lecture's Python programs, as the lessons run them. */
+const LECTURE_PYTHON = path.join(ROOT, "notebooks", "python");
 
 const running: ChildProcess[] = [];
 afterEach(() => {
@@ -192,7 +193,7 @@ describe("the echo programs and other peers", () => {
       const { server, port } = await startServer();
       const python = run(PYTHON, [
         "-u",
-        path.join(FIXTURES, "echo_client.py"),
+        path.join(LECTURE_PYTHON, "echo_client.py"),
         String(port),
         "127.0.0.1",
         "from python",
@@ -206,7 +207,12 @@ describe("the echo programs and other peers", () => {
   test.skipIf(pythonMissing)(
     "the echo client is served by the lecture's Python server",
     async () => {
-      const python = run(PYTHON, ["-u", path.join(FIXTURES, "echo_server.py"), "0", "127.0.0.1"]);
+      const python = run(PYTHON, [
+        "-u",
+        path.join(LECTURE_PYTHON, "echo_server.py"),
+        "0",
+        "127.0.0.1",
+      ]);
       const port = (await python.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1];
       for (const word of ["first", "second"]) {
         const client = program("echo-client", "--port", port, word);

@@ -1,11 +1,17 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { type CodeCell, joinSource, parseNotebook } from "../../scripts/notebook";
+import {
+  type CodeCell,
+  joinSource,
+  parseNotebook,
+  serializeNotebook,
+} from "../../scripts/notebook";
 import { CellFailure, executeNotebook } from "../../scripts/runner";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -57,10 +63,23 @@ describe("npm run student-notebooks", () => {
       "01_basics.ipynb",
       "03_exercises.ipynb",
       "README.md",
+      "python",
       "src",
     ]);
     expect(await readFile(path.join(out, "src", "index.ts"), "utf8")).toBe(
       await readFile(path.join(root, "src", "index.ts"), "utf8"),
+    );
+    expect((await readdir(path.join(out, "python"))).sort()).toEqual([
+      "echo_client.py",
+      "echo_server.py",
+    ]);
+    for (const program of ["echo_client.py", "echo_server.py"]) {
+      expect(await readFile(path.join(out, "python", program), "utf8")).toBe(
+        await readFile(path.join(root, "notebooks", "python", program), "utf8"),
+      );
+    }
+    expect(await readFile(path.join(out, "README.md"), "utf8")).toContain(
+      "`python/` holds the lecture's echo programs",
     );
 
     const text = await readFile(path.join(out, "03_exercises.ipynb"), "utf8");
@@ -120,4 +139,34 @@ describe("npm run student-notebooks", () => {
     expect(failure.detail).toContain("Exercise not done yet: write your code above");
     expect(result.cellsRun).toBe(3);
   }, 120_000);
+
+  test.skipIf(!existsSync("/usr/bin/python3"))(
+    "lesson 12's step with the lecture's Python server runs in the student edition, not skipped",
+    async () => {
+      const out = path.join(work, "python");
+      const lesson = path.join(root, "notebooks", "12_when_connections_go_wrong.ipynb");
+      expect((await studentNotebooks("--out", out, lesson)).code).toBe(0);
+      // The setup and step 5 alone (the whole lesson would stop at its first exercise's check).
+      const file = path.join(out, "12_when_connections_go_wrong.ipynb");
+      const notebook = parseNotebook(await readFile(file, "utf8"), file);
+      const cells = notebook.cells.filter((c) => c.id === "l12-setup" || c.id === "l12-python-rst");
+      expect(cells).toHaveLength(2);
+      await writeFile(file, serializeNotebook({ ...notebook, cells }, file));
+      const run = await executeNotebook(file, { check: true, timeout: 60_000 });
+      expect(run.failure).toBeUndefined();
+      const printed = (run.notebook?.cells ?? []).map((cell) =>
+        cell.cell_type === "code"
+          ? (cell.outputs ?? [])
+              .map((output) => ("text" in output ? joinSource(output.text) : ""))
+              .join("")
+          : "",
+      );
+      expect(printed[0]).toBe("Python: /usr/bin/python3\n");
+      expect(printed[1]).toContain(
+        "Python client: 1024 bytes back, then ConnectionResetError: [Errno 104] Connection reset by peer",
+      );
+      expect(printed[1]).not.toContain("skipped");
+    },
+    120_000,
+  );
 });

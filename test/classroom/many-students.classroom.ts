@@ -46,6 +46,7 @@ function studentCopy(scratch: string, student: number): string[] {
     symlinkSync(path.join(projectRoot, name), path.join(home, name));
   }
   symlinkSync(path.join("..", "src"), path.join(notebooks, "src"));
+  symlinkSync(path.join(courseDir, "python"), path.join(notebooks, "python")); // the lecture's programs
   return course.map((name) => {
     copyFileSync(path.join(courseDir, name), path.join(notebooks, name));
     return path.join(notebooks, name);

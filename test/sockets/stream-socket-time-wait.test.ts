@@ -16,7 +16,7 @@ const linuxOnly = process.platform !== "linux";
 if (linuxOnly) console.warn("skipping the TIME_WAIT tests: they read /proc/net/tcp (Linux)");
 
 const root = path.resolve(__dirname, "../..");
-const echoServerPy = path.join(root, "test/fixtures/python/echo_server.py");
+const echoServerPy = path.join(root, "notebooks/python/echo_server.py");
 const lecture = readFileSync(echoServerPy, "utf8");
 const creation = "sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n";
 /** Lesson 06's one added line: SO_REUSEADDR before bind. */

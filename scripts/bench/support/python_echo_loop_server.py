@@ -1,4 +1,4 @@
-# The lecture's echo_server.py (test/fixtures/python/echo_server.py) with its recv(1024) in a
+# The lecture's echo_server.py (notebooks/python/echo_server.py) with its recv(1024) in a
 # loop, for the echo benchmarks: one connection carries many messages, so the server echoes
 # until the client closes its side instead of closing after the first recv. sendall instead of
 # send: under load send may take only part of the data, and a benchmark must not drop bytes.
