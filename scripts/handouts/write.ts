@@ -4,8 +4,8 @@
  * leaves the previous output as it was, never half a set of pages.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, renameSync, rmSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /**
@@ -15,7 +15,9 @@ import path from "node:path";
 const underWay = new Set<{ temporary: string; target: string; old?: string }>();
 process.on("exit", () => {
   for (const write of underWay) {
-    rmSync(write.temporary, { recursive: true, force: true });
+    // A write still running in libuv's thread pool can add a file while the folder is being
+    // removed (ENOTEMPTY): trying again a few times lets those few finish first.
+    rmSync(write.temporary, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     if (write.old && existsSync(write.old) && !existsSync(write.target)) {
       renameSync(write.old, write.target);
     }
@@ -65,12 +67,14 @@ export async function writeDirectory(
   const parent = path.dirname(target);
   await mkdir(parent, { recursive: true });
   // Beside the target, so the final rename stays on one file system (rename is atomic there).
-  const temporary = await mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`));
+  // Made synchronously, so that an exit cannot come between the folder and its record in underWay.
+  const temporary = mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
   const write: { temporary: string; target: string; old?: string } = { temporary, target };
   underWay.add(write);
   try {
     // mkdtemp makes a private folder (0700); the output is ordinary files for others to read.
     await chmod(temporary, 0o777 & ~process.umask());
+    const made = new Set([temporary]);
     for (const [name, content] of files) {
       const file = path.resolve(temporary, name);
       if (!file.startsWith(temporary + path.sep)) {
@@ -80,7 +84,7 @@ export async function writeDirectory(
           `refusing to write ${name} outside ${directory}`,
         );
       }
-      await mkdir(path.dirname(file), { recursive: true });
+      await makeFolders(temporary, path.dirname(file), made);
       await writeFile(file, content);
     }
     await writeFile(
@@ -100,6 +104,20 @@ export async function writeDirectory(
   } finally {
     underWay.delete(write);
   }
+}
+
+/**
+ * Makes `folder` and the folders between it and `root` (which exists), one level at a time and
+ * never recursively: a recursive mkdir still running in libuv's thread pool when the process
+ * exits would make `root` again after the exit handler removed it.
+ */
+async function makeFolders(root: string, folder: string, made: Set<string>): Promise<void> {
+  if (made.has(folder)) return;
+  await makeFolders(root, path.dirname(folder), made);
+  await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error;
+  });
+  made.add(folder);
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `npm run grade` on a fixture class (test/grade/class.ts): one student for each kind of
+ * `npm run grade` on a fixture class (test/support/grade-class.ts): one student for each kind of
  * submission, graded by the real command in real tslab kernels, compared with the grades written
  * by hand in test/fixtures/grade/expected/. The class is graded once and every test reads that run.
  */

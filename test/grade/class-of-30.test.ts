@@ -1,5 +1,5 @@
 /**
- * `npm run grade` on a class of 30 (test/grade/class.ts writeClassOf30): thirty students, three
+ * `npm run grade` on a class of 30 (test/support/grade-class.ts writeClassOf30): thirty students, three
  * kinds of submission, graded by the real command two kernels at a time. Each student's rows are
  * the hand-written rows of the fixture student of the same kind (test/fixtures/grade/expected/
  * grades.csv), and summary.csv is written out by hand for all thirty.
@@ -28,7 +28,7 @@ describe("grading a class of 30", () => {
       process.execPath,
       [
         "scripts/launch.mjs",
-        "scripts/grade.ts",
+        "scripts/bin/grade.ts",
         "--course",
         course,
         "--out",
