@@ -13,9 +13,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../scripts/jupyter/kernelspec";
 import { executeNotebooks, type NotebookRun } from "../../scripts/runner/execute-notebook";
 import { TIME_SCALE_VARIABLE } from "../../src/course/exercise";
+import { createClassProgress } from "../support/class-progress";
+import { sampleClassResources } from "../support/class-resources";
 import { beforeDeadline } from "../support/deadline";
-import { createClassProgress } from "./class-progress";
-import { sampleClassResources } from "./class-resources";
 
 const students = Number(process.env.CLASSROOM_STUDENTS ?? 8);
 /** Per cell: generous, since N kernels share two cores. A hung cell still ends the test. */

@@ -10,13 +10,7 @@ import {
   studentEdition,
   studentPlaceholder,
 } from "../../scripts/handouts/edition";
-import {
-  type CodeCell,
-  joinSource,
-  NotebookError,
-  readNotebook,
-  serializeNotebook,
-} from "../../scripts/notebook";
+import { type CodeCell, joinSource, NotebookError, readNotebook } from "../../scripts/notebook";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/handouts");
 const where = { file: "lesson.ipynb", cell: { index: 4, id: "ex1" } };
@@ -157,23 +151,5 @@ describe("studentEdition", () => {
     const checks = notebook.cells.filter(isCheckCell).map((cell) => cell.id);
     expect(solutions).toEqual(["f01-solution"]);
     expect(checks).toEqual(["f01-check"]);
-  });
-});
-
-describe("serializeNotebook", () => {
-  test("writes JSON the way Jupyter does: one-space indent, final newline", async () => {
-    const { notebook } = await readNotebook(path.join(fixtures, "course/03_exercises.ipynb"));
-    const text = serializeNotebook(notebook, "x.ipynb");
-    expect(text.endsWith("}\n")).toBe(true);
-    expect(text).toContain('\n "cells": [');
-  });
-
-  test("reports metadata too deeply nested to write instead of crashing", () => {
-    let deep: unknown = {};
-    for (let i = 0; i < 100_000; i++) deep = { deep };
-    const notebook = { nbformat: 4 as const, nbformat_minor: 5, metadata: { deep }, cells: [] };
-    expect(() => serializeNotebook(notebook, "x.ipynb")).toThrow(
-      /x\.ipynb: cannot be written back out/,
-    );
   });
 });

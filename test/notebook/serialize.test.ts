@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   type Notebook,
   NotebookError,
@@ -113,4 +113,24 @@ test("writeNotebook replaces the file whole and leaves no temporary file behind"
   expect(await readFile(file, "utf8")).toBe(serializeNotebook(tiny));
   expect((await readdir(dir)).filter((name) => name.includes("lesson"))).toEqual(["lesson.ipynb"]);
   expect((await readNotebook(file)).notebook).toMatchObject({ nbformat: 4, cells: [{ id: "c1" }] });
+});
+
+describe("serializeNotebook", () => {
+  test("writes JSON the way Jupyter does: one-space indent, final newline", async () => {
+    const { notebook } = await readNotebook(
+      path.resolve(import.meta.dirname, "../fixtures/handouts/course/03_exercises.ipynb"),
+    );
+    const text = serializeNotebook(notebook, "x.ipynb");
+    expect(text.endsWith("}\n")).toBe(true);
+    expect(text).toContain('\n "cells": [');
+  });
+
+  test("reports metadata too deeply nested to write instead of crashing", () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 100_000; i++) deep = { deep };
+    const notebook = { nbformat: 4 as const, nbformat_minor: 5, metadata: { deep }, cells: [] };
+    expect(() => serializeNotebook(notebook, "x.ipynb")).toThrow(
+      /x\.ipynb: cannot be written back out/,
+    );
+  });
 });
