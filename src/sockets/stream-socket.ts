@@ -2,7 +2,6 @@
  * A TCP socket in the lecture's vocabulary: bind, listen, accept, connect, send, recv, shutdown,
  * close, each one awaited call. One class for listening and connected sockets, as in Python.
  */
-import { setMaxListeners } from "node:events";
 import { inspect } from "node:util";
 import { atCall } from "../errors/error-view";
 import { checkSize, misuse } from "../errors/misuse";
@@ -18,25 +17,11 @@ import { type Arrival, destroyAndWait, Listener } from "./internal/listener";
 import { PendingCalls } from "./internal/pending-calls";
 import { kHeldPort, kRelease, kUnrecv } from "./internal/symbols";
 import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
+import { unlimitedAbortController } from "./internal/unlimited-abort-controller";
 import { type TimeoutOption, timeoutError, validateTimeout } from "./internal/wait";
+import type { StreamState } from "./stream-state";
 
-/**
- * Where a StreamSocket is in its life: created, bound (address chosen), listen-pending (listen()
- * called and not finished: the system is binding; await it), listening (a server), connecting
- * (connect() called and not finished), connected (a client, or a connection returned by
- * accept), closed.
- *
- * @example
- * if (sock.state === "closed") console.log("create a new socket");
- */
-export type StreamState =
-  | "fresh"
-  | "bound"
-  | "listen-pending"
-  | "listening"
-  | "connecting"
-  | "connected"
-  | "closed";
+export type { StreamState } from "./stream-state";
 
 /** The smallest queue of not-yet-accepted connections asked of the system (Node's default). */
 const SYSTEM_BACKLOG = 511;
@@ -480,14 +465,4 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     const amount = data ? { bytes: data.length, preview: preview(data) } : {};
     recordEvent({ side: this.side, kind, socketId: this.id, ...amount, fourTuple: this.fourTuple });
   }
-}
-
-/**
- * Every waiting call (accept, connect) listens for the socket's close on this signal: twenty
- * accepts at once are normal here, not a leak, so Node must not warn about them in a notebook.
- */
-function unlimitedAbortController(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  return controller;
 }
