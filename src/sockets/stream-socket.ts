@@ -7,24 +7,27 @@ import { atCall } from "../errors/error-view";
 import { checkSize, misuse } from "../errors/misuse";
 import { formatAddress, systemError } from "../errors/socket-error";
 import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/recording";
-import { type Address, type AddressInput, anyHost, parseAddress, resolveHost } from "./address";
+import { type Address, type AddressInput, anyHost, parseAddress } from "./address";
 import { asBytes, preview } from "./bytes";
-import { AF_INET6, SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } from "./constants";
+import { SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } from "./constants";
 import { Connection, connectTo } from "./internal/connection";
 import { ConnectedEndpoint } from "./internal/endpoint";
 import { type PairPromise, pairPromise, whenUnawaited } from "./internal/forgot-await";
-import { type Arrival, destroyAndWait, Listener } from "./internal/listener";
+import {
+  type Arrival,
+  destroyAndWait,
+  type Listener,
+  listenOn,
+  SYSTEM_BACKLOG,
+} from "./internal/listener";
 import { PendingCalls } from "./internal/pending-calls";
 import { kHeldPort, kRelease, kUnrecv } from "./internal/symbols";
-import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
+import { type TrackedSocket, track, untrack } from "./internal/tracker";
 import { unlimitedAbortController } from "./internal/unlimited-abort-controller";
 import { type TimeoutOption, timeoutError, validateTimeout } from "./internal/wait";
 import type { StreamState } from "./stream-state";
 
 export type { StreamState } from "./stream-state";
-
-/** The smallest queue of not-yet-accepted connections asked of the system (Node's default). */
-const SYSTEM_BACKLOG = 511;
 
 /**
  * A TCP (stream) socket. Create one with `socket(AF_INET, SOCK_STREAM)`.
@@ -131,22 +134,20 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
       throw misuse.listenWhenConnected();
     if (!this.bound) throw misuse.listenUnbound();
     if (!Number.isInteger(backlog) || backlog < 0) throw misuse.badBacklog(backlog);
-    const [host, port] = this.bound;
     this._state = "listen-pending";
     this.opening = "listen";
     track(this);
     try {
-      const ip = await resolveHost(
-        host === "" ? anyHost(this.family) : host,
+      const listener = await listenOn(
+        this.bound,
         this.family,
-        port,
-        "listen",
+        backlog,
+        (systemBacklog) => {
+          this.usable("listen");
+          this._backlog = systemBacklog;
+        },
+        this.closed.signal,
       );
-      await releasePort("tcp", ip, port);
-      this.usable("listen");
-      const systemBacklog = Math.max(backlog, SYSTEM_BACKLOG);
-      this._backlog = systemBacklog;
-      const listener = await Listener.open(ip, port, systemBacklog, host, this.closed.signal);
       if (this.state === "closed") {
         // close() came while the system was binding: it found nothing to close yet.
         await listener.close();
@@ -249,14 +250,9 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     this.opening = "connect";
     track(this);
     try {
-      const ip = host === "" ? anyHost(this.family) : host;
-      const family = this.family === AF_INET6 ? 6 : 4;
       const local = this.bound ?? ["", 0];
-      const arrival = await connectTo(
-        { host, ip, port, family, local },
-        timeout,
-        this.closed.signal,
-      );
+      const target = { host, port, family: this.family, local };
+      const arrival = await connectTo(target, timeout, this.closed.signal);
       if (this.state === "closed") {
         // close() came just as the connection was made: it found nothing to close yet.
         await destroyAndWait(arrival.raw);

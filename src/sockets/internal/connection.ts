@@ -5,7 +5,8 @@
 import { type Socket as NodeSocket, Socket } from "node:net";
 import { formatAddress, systemError, toSocketError } from "../../errors/socket-error";
 import { wasReset } from "../../system/socket-table-linux";
-import type { Address } from "../address";
+import { type Address, anyHost } from "../address";
+import { type AddressFamily, AF_INET6 } from "../constants";
 import { type Arrival, arrivalOf, destroyAndWait } from "./listener";
 import { ReceiveQueue } from "./receive-queue";
 import { timeoutError, waitFor } from "./wait";
@@ -17,15 +18,13 @@ const RESET_WINDOW_MS = 20;
  * Internal: where connectTo connects to and from.
  *
  * @example
- * const target: ConnectTarget = { host: "localhost", ip: "localhost", port: 12345, family: 4, local: ["", 0] };
+ * const target: ConnectTarget = { host: "localhost", port: 12345, family: AF_INET, local: ["", 0] };
  */
 export interface ConnectTarget {
-  /** The host as the caller wrote it (for messages). */
+  /** The host as the caller wrote it ("" for this machine's any address, as Node takes it). */
   host: string;
-  /** The host to ask Node for ("" already replaced). */
-  ip: string;
   port: number;
-  family: 4 | 6;
+  family: AddressFamily;
   /** This side's address from bind(), "" and 0 for the system's choice. */
   local: Address;
 }
@@ -35,14 +34,16 @@ export interface ConnectTarget {
  * after `timeout` ms, or the signal's reason. A failed attempt leaves nothing open behind.
  *
  * @example
- * const arrival = await connectTo({ host: "127.0.0.1", ip: "127.0.0.1", port, family: 4, local: ["", 0] }, 2000, signal);
+ * const arrival = await connectTo({ host: "127.0.0.1", port, family: AF_INET, local: ["", 0] }, 2000, signal);
  */
 export async function connectTo(
   target: ConnectTarget,
   timeout: number | undefined,
   signal: AbortSignal,
 ): Promise<Arrival> {
-  const { host, ip, port, family, local } = target;
+  const { host, port, local } = target;
+  const ip = host === "" ? anyHost(target.family) : host;
+  const family = target.family === AF_INET6 ? 6 : 4;
   const raw = new Socket({ allowHalfOpen: true });
   try {
     const connected = waitFor(
