@@ -21,6 +21,14 @@ import {
   SYSTEM_BACKLOG,
 } from "./internal/listener";
 import { PendingCalls } from "./internal/pending-calls";
+import {
+  checkBind,
+  checkConnect,
+  checkConnected,
+  checkListen,
+  checkListening,
+  checkOpen,
+} from "./internal/stream-checks";
 import { kHeldPort, kRelease, kUnrecv } from "./internal/symbols";
 import { type TrackedSocket, track, untrack } from "./internal/tracker";
 import { unlimitedAbortController } from "./internal/unlimited-abort-controller";
@@ -98,10 +106,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * await server.bind(["127.0.0.1", 12345]);
    */
   async bind(address: AddressInput): Promise<void> {
-    this.usable("bind");
-    if (this.bound || this._state === "listening")
-      throw misuse.alreadyBound(formatAddress(...this.local));
-    if (this._state !== "fresh") throw misuse.bindAfterConnect();
+    checkBind(this._state, this.bound, this.local);
     this.bound = parseAddress(address, this.family, "bind");
     this.local = [this.bound[0] === "" ? anyHost(this.family) : this.bound[0], this.bound[1]];
     this._state = "bound";
@@ -127,13 +132,8 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * server.localPort; // the port the system chose
    */
   async listen(backlog = SYSTEM_BACKLOG): Promise<void> {
-    this.usable("listen");
     if (this._state === "listening") return;
-    if (this._state === "listen-pending") throw misuse.notFinished("listen", "listen");
-    if (this._state === "connecting" || this._state === "connected")
-      throw misuse.listenWhenConnected();
-    if (!this.bound) throw misuse.listenUnbound();
-    if (!Number.isInteger(backlog) || backlog < 0) throw misuse.badBacklog(backlog);
+    checkListen(this._state, this.bound, backlog);
     this._state = "listen-pending";
     this.opening = "listen";
     track(this);
@@ -143,7 +143,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
         this.family,
         backlog,
         (systemBacklog) => {
-          this.usable("listen");
+          checkOpen(this._state, "listen");
           this._backlog = systemBacklog;
         },
         this.closed.signal,
@@ -195,11 +195,9 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     call: { slipped: boolean },
   ): Promise<[connection: StreamSocket, address: Address]> {
     try {
-      this.usable("accept");
+      checkOpen(this._state, "accept");
       const timeout = validateTimeout(options.timeout, "accept");
-      if (this._state === "listen-pending") throw misuse.notFinished("accept", "listen");
-      if (this._state !== "listening" || !this.listener)
-        throw misuse.notListening(this._state === "connected" || this._state === "connecting");
+      checkListening(this._state, this.listener);
       let arrival: Arrival;
       try {
         arrival = await this.listener.next(timeout, this.closed.signal);
@@ -235,14 +233,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * await client.connect(["127.0.0.1", 12345], { timeout: 2000 });
    */
   async connect(address: AddressInput, options: TimeoutOption = {}): Promise<void> {
-    this.usable("connect");
-    if (this._state === "listening" || this._state === "listen-pending")
-      throw misuse.connectWhenListening();
-    if (this._state === "connecting") throw misuse.notFinished("connect", "connect");
-    if (this._state === "connected") {
-      const to = this.remote ? ` to ${formatAddress(...this.remote)}` : "";
-      throw misuse.alreadyConnected(to);
-    }
+    checkConnect(this._state, this.remote);
     const [host, port] = parseAddress(address, this.family, "connect", true);
     const timeout = validateTimeout(options.timeout, "connect");
     const before = this._state;
@@ -437,18 +428,8 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     return `StreamSocket #${this.id} ${this._state} ${formatAddress(...this.local)}${peer}`;
   }
 
-  private usable(operation: string): void {
-    if (this._state === "closed") throw misuse.closed(operation, SOCK_STREAM);
-  }
-
   private connection(operation: string): Connection {
-    this.usable(operation);
-    if (this._state === "connecting") throw misuse.notFinished(operation, "connect");
-    if (this._state !== "connected" || !this.conn)
-      throw misuse.notConnected(
-        operation,
-        this._state === "listening" || this._state === "listen-pending",
-      );
+    checkConnected(this._state, this.conn, operation);
     return this.conn;
   }
 
