@@ -5,7 +5,7 @@
 import { inspect } from "node:util";
 import { atCall } from "../errors/error-view";
 import { checkSize, misuse } from "../errors/misuse";
-import { formatAddress, systemError } from "../errors/socket-error";
+import { formatAddress } from "../errors/socket-error";
 import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/recording";
 import { type Address, type AddressInput, anyHost, parseAddress } from "./address";
 import { asBytes, preview } from "./bytes";
@@ -32,7 +32,7 @@ import {
 import { kHeldPort, kRelease, kUnrecv } from "./internal/symbols";
 import { type TrackedSocket, track, untrack } from "./internal/tracker";
 import { unlimitedAbortController } from "./internal/unlimited-abort-controller";
-import { type TimeoutOption, timeoutError, validateTimeout } from "./internal/wait";
+import { type TimeoutOption, validateTimeout } from "./internal/wait";
 import type { StreamState } from "./stream-state";
 
 export type { StreamState } from "./stream-state";
@@ -64,8 +64,6 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private conn: Connection | undefined;
   private accepted = new Set<StreamSocket>();
   private parent: StreamSocket | undefined;
-  private readShut = false;
-  private writeShut = false;
   private closing: Promise<void> | undefined;
   /** The call that opened the socket last (listen or connect): a waiting one that close ends. */
   private opening: "listen" | "connect" = "connect";
@@ -279,8 +277,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   async send(data: Uint8Array): Promise<number> {
     const bytes = asBytes(data, "send");
     const conn = this.connection("send");
-    if (this.writeShut) throw systemError("EPIPE", "send", ...this.peer());
-    if (!conn.writable) throw conn.sendError();
+    conn.checkSend();
     if (bytes.length === 0) return 0;
     try {
       await conn.write(bytes, () =>
@@ -319,18 +316,9 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
       checkSize(max, "recv");
       const timeout = validateTimeout(options.timeout, "recv");
       const conn = this.connection("recv");
-      const onTimeout =
-        timeout === undefined
-          ? undefined
-          : () =>
-              timeoutError(
-                "recv",
-                `waiting for data from ${formatAddress(...this.peer())}`,
-                timeout,
-              );
       let data: Buffer;
       try {
-        data = this.readShut ? Buffer.alloc(0) : await conn.queue.read(max, timeout, onTimeout);
+        data = conn.readShut ? Buffer.alloc(0) : await conn.read(max, timeout);
       } catch (err) {
         throw atCall(err);
       }
@@ -368,11 +356,8 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   async shutdown(how: ShutdownHow): Promise<void> {
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw misuse.badShutdown(how);
     const conn = this.connection("shutdown");
-    if (how !== SHUT_WR) this.readShut = true;
-    if (how !== SHUT_RD && !this.writeShut) {
-      this.writeShut = true;
-      await conn.endWrite().catch((err) => Promise.reject(atCall(err)));
-    }
+    const fin = conn.shutdown(how);
+    if (fin) await fin.catch((err) => Promise.reject(atCall(err)));
     this.trace("shutdown");
   }
 
@@ -431,10 +416,6 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private connection(operation: string): Connection {
     checkConnected(this._state, this.conn, operation);
     return this.conn;
-  }
-
-  private peer(): Address {
-    return this.remote ?? ["", 0];
   }
 
   private trace(kind: TraceKind, data?: Buffer): void {
