@@ -12,6 +12,7 @@ import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/re
 import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } from "./address";
 import { asBytes, preview } from "./bytes";
 import { type AddressFamily, AF_INET, AF_INET6, SOCK_DGRAM } from "./constants";
+import type { DatagramState } from "./datagram-state";
 import { DatagramQueue } from "./internal/datagram-queue";
 import { Endpoint } from "./internal/endpoint";
 import { type PairPromise, pairPromise, whenUnawaited } from "./internal/forgot-await";
@@ -26,14 +27,7 @@ import {
   waitFor,
 } from "./internal/wait";
 
-/**
- * Where a DatagramSocket is in its life: created, bound (it has a port), connected (bound, and
- * tied to one peer by connect), closed.
- *
- * @example
- * udp.state; // "bound"
- */
-export type DatagramState = "fresh" | "bound" | "connected" | "closed";
+export type { DatagramState } from "./datagram-state";
 
 /**
  * Limits of the queue of datagrams received and not yet read.
