@@ -2,8 +2,7 @@
  * A UDP socket (node:dgram) in the lecture's vocabulary: bind, sendto, recvfrom, close. Each
  * datagram is a message of its own: recvfrom returns exactly one, boundaries kept.
  */
-import { createSocket, type Socket as DgramSocket } from "node:dgram";
-import { isIPv4 } from "node:net";
+import type { Socket as DgramSocket } from "node:dgram";
 import { inspect } from "node:util";
 import { atCall } from "../errors/error-view";
 import { checkSize, misuse } from "../errors/misuse";
@@ -11,21 +10,16 @@ import { formatAddress, systemError, toSocketError } from "../errors/socket-erro
 import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/recording";
 import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } from "./address";
 import { asBytes, preview } from "./bytes";
-import { type AddressFamily, AF_INET, AF_INET6, SOCK_DGRAM } from "./constants";
+import { type AddressFamily, AF_INET, SOCK_DGRAM } from "./constants";
 import type { DatagramState } from "./datagram-state";
+import { bindDatagram, closeDatagram, implicitBindHost } from "./internal/datagram-binding";
 import { DatagramQueue } from "./internal/datagram-queue";
 import { Endpoint } from "./internal/endpoint";
 import { type PairPromise, pairPromise, whenUnawaited } from "./internal/forgot-await";
 import { PendingCalls } from "./internal/pending-calls";
 import { kHeldPort, kRelease } from "./internal/symbols";
 import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
-import {
-  handlesClosed,
-  type TimeoutOption,
-  timeoutError,
-  validateTimeout,
-  waitFor,
-} from "./internal/wait";
+import { type TimeoutOption, timeoutError, validateTimeout, waitFor } from "./internal/wait";
 
 export type { DatagramState } from "./datagram-state";
 
@@ -122,22 +116,17 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
 
   private async bindTo(host: string, port: number): Promise<void> {
     await releasePort("udp", host, port);
-    const sock = createSocket({ type: this.family === AF_INET6 ? "udp6" : "udp4" });
     track(this);
+    let sock: DgramSocket;
     try {
-      const ready = waitFor(sock, ["listening"], ["error"], (e) =>
-        toSocketError(e, "bind", host, port),
-      );
-      sock.bind({ address: host, port });
-      await ready;
+      sock = await bindDatagram(this.family, host, port);
     } catch (err) {
-      await closeDgram(sock);
       this.binding = undefined;
       untrack(this);
       throw err;
     }
     if (this._state === "closed") {
-      await closeDgram(sock);
+      await closeDatagram(sock);
       throw misuse.closedWhileWaiting("bind");
     }
     this.sock = sock;
@@ -162,11 +151,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
 
   /** Binds an unbound socket to a free port, on loopback when `host` is loopback. */
   private bindFor(host: string): Promise<void> {
-    if (!this.binding) {
-      const loopback =
-        host === "localhost" || host === "::1" || (isIPv4(host) && host.startsWith("127."));
-      this.binding = this.bindTo(loopback ? defaultHost(this.family) : anyHost(this.family), 0);
-    }
+    this.binding ??= this.bindTo(implicitBindHost(host, this.family), 0);
     return this.binding;
   }
 
@@ -421,7 +406,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     // A bind in progress finishes first (and, seeing the socket closed, closes what it opened).
     await this.binding?.catch(() => {});
     const sock = this.sock;
-    if (sock) await closeDgram(sock);
+    if (sock) await closeDatagram(sock);
     untrack(this);
     // Only a socket that had a port did anything worth drawing.
     if (sock) this.trace("close");
@@ -463,16 +448,4 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.usable(operation);
     return this.sock as DgramSocket;
   }
-}
-
-/** Closes a dgram socket and resolves once its port is released and its handle gone. */
-async function closeDgram(sock: DgramSocket): Promise<void> {
-  await new Promise<void>((resolve) => {
-    try {
-      sock.close(() => resolve());
-    } catch {
-      resolve(); // already closed
-    }
-  });
-  await handlesClosed();
 }
