@@ -6,20 +6,21 @@ import type { Socket as DgramSocket } from "node:dgram";
 import { inspect } from "node:util";
 import { atCall } from "../errors/error-view";
 import { checkSize, misuse } from "../errors/misuse";
-import { formatAddress, systemError, toSocketError } from "../errors/socket-error";
+import { formatAddress, toSocketError } from "../errors/socket-error";
 import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/recording";
 import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } from "./address";
 import { asBytes, preview } from "./bytes";
 import { type AddressFamily, AF_INET, SOCK_DGRAM } from "./constants";
 import type { DatagramState } from "./datagram-state";
 import { bindDatagram, closeDatagram, implicitBindHost } from "./internal/datagram-binding";
+import { DatagramPeer } from "./internal/datagram-peer";
 import { DatagramQueue } from "./internal/datagram-queue";
 import { Endpoint } from "./internal/endpoint";
 import { type PairPromise, pairPromise, whenUnawaited } from "./internal/forgot-await";
 import { PendingCalls } from "./internal/pending-calls";
 import { kHeldPort, kRelease } from "./internal/symbols";
 import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
-import { type TimeoutOption, timeoutError, validateTimeout, waitFor } from "./internal/wait";
+import { type TimeoutOption, timeoutError, validateTimeout } from "./internal/wait";
 
 export type { DatagramState } from "./datagram-state";
 
@@ -70,11 +71,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   private binding: Promise<void> | undefined;
   private readonly queue: DatagramQueue;
   private failure: Error | undefined;
-  /** An ICMP "port unreachable" for a connected socket, reported once by the next send/recv. */
-  private refused: Error | undefined;
-  private peer: Address | undefined;
-  /** A connect() in progress (to tell a forgotten `await` from a send with no peer). */
-  private connecting = 0;
+  private readonly peer = new DatagramPeer();
   private readonly pending = new PendingCalls();
   /** Trace: a socket that binds itself is a server; one bound by its first sendto, a client. */
   private side: Side = "client";
@@ -138,12 +135,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     );
     sock.on("error", (err: Error & { code?: string; syscall?: string }) => {
       if (err.syscall === "connect") return; // connect() reports it
-      if (err.code === "ECONNREFUSED" && this.peer) {
-        // Like the system's pending socket error: one waiting or next call reports it, once.
-        const refused = toSocketError(err, "recv", ...this.peer);
-        if (!this.queue.rejectFirst(refused)) this.refused = refused;
-        return;
-      }
+      // Like the system's pending socket error: one waiting or next call reports it, once.
+      if (err.code === "ECONNREFUSED" && this.peer.refusedBy(err, this.queue)) return;
       this.failure = toSocketError(err, "recvfrom", ...this.local);
       this.queue.rejectAll(this.failure);
     });
@@ -167,7 +160,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const bytes = asBytes(data, "sendto");
     this.usable("sendto");
     const [host, port] = parseAddress(address, this.family, "sendto", true);
-    if (this.peer) throw misuse.sendtoWhenConnected(formatAddress(...this.peer));
+    const peer = this.peer.address;
+    if (peer) throw misuse.sendtoWhenConnected(formatAddress(...peer));
     await this.bindFor(host).catch((err) => Promise.reject(atCall(err)));
     const sock = this.usableSocket("sendto");
     const target = host === "" ? defaultHost(this.family) : host;
@@ -199,28 +193,21 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   async connect(address: AddressInput): Promise<void> {
     this.usable("connect");
     const [host, port] = parseAddress(address, this.family, "connect", true);
-    this.connecting += 1;
+    this.peer.connecting += 1;
     try {
       await this.tie(host, port);
     } catch (err) {
       throw atCall(err);
     } finally {
-      this.connecting -= 1;
+      this.peer.connecting -= 1;
     }
   }
 
   private async tie(host: string, port: number): Promise<void> {
     await this.bindFor(host);
     const sock = this.usableSocket("connect");
-    if (this.peer) this.untie(sock);
-    const target = host === "" ? defaultHost(this.family) : host;
-    const connected = waitFor(sock, ["connect"], ["error"], (e) =>
-      toSocketError(e, "connect", host, port),
-    );
-    sock.connect(port, target);
-    await connected;
-    const remote = sock.remoteAddress();
-    this.peer = [remote.address, remote.port];
+    if (this.peer.address) this.untie(sock);
+    await this.peer.tie(sock, host, host === "" ? defaultHost(this.family) : host, port);
     this._state = "connected";
     this.readLocal(sock);
   }
@@ -237,14 +224,12 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    */
   async disconnect(): Promise<void> {
     const sock = this.usableSocket("disconnect");
-    if (!this.peer) throw misuse.notConnectedUdp("disconnect");
+    if (!this.peer.address) throw misuse.notConnectedUdp("disconnect");
     this.untie(sock);
   }
 
   private untie(sock: DgramSocket): void {
-    sock.disconnect();
-    this.peer = undefined;
-    this.refused = undefined;
+    this.peer.untie(sock);
     this._state = "bound";
     this.readLocal(sock);
   }
@@ -262,18 +247,19 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * const [host, port] = udp.getpeername();
    */
   getpeername(): Address {
-    if (!this.peer) throw misuse.noPeer();
-    return [this.peer[0], this.peer[1]];
+    const peer = this.peer.address;
+    if (!peer) throw misuse.noPeer();
+    return [peer[0], peer[1]];
   }
 
   /** The peer's host, "" when not connected. @example udp.remoteAddress; // "127.0.0.1" */
   get remoteAddress(): string {
-    return this.peer ? this.peer[0] : "";
+    return this.peer.address ? this.peer.address[0] : "";
   }
 
   /** The peer's port, 0 when not connected. @example udp.remotePort; */
   get remotePort(): number {
-    return this.peer ? this.peer[1] : 0;
+    return this.peer.address ? this.peer.address[1] : 0;
   }
 
   /**
@@ -289,10 +275,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   async send(data: Uint8Array): Promise<number> {
     const bytes = asBytes(data, "send");
     const sock = this.usableSocket("send");
-    const peer = this.peer;
-    if (!peer && this.connecting > 0) throw misuse.notFinished("send", "connect");
-    if (!peer) throw systemError("EDESTADDRREQ", "send");
-    this.throwRefused("send");
+    const peer = this.peer.destination();
     const sent = await new Promise<number>((resolve, reject) => {
       sock.send(bytes, (err, n) =>
         err ? reject(toSocketError(err, "send", ...peer)) : resolve(n),
@@ -363,7 +346,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
       let d = this.queue.take();
       if (!d && this.failure) throw this.failure;
       if (!d) {
-        this.throwRefused(op);
+        this.peer.throwRefused(op);
         const where = formatAddress(...this.local);
         try {
           d = await this.queue.wait(timeout, () =>
@@ -379,14 +362,6 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     } finally {
       done();
     }
-  }
-
-  /** Reports a pending ICMP "port unreachable" once, named after the call that meets it. */
-  private throwRefused(op: string): void {
-    const refused = this.refused;
-    if (!refused) return;
-    this.refused = undefined;
-    throw toSocketError(refused, op);
   }
 
   /**
@@ -426,7 +401,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
 
   /** How a notebook shows the socket. */
   [inspect.custom](): string {
-    const peer = this.peer ? ` -> ${formatAddress(...this.peer)}` : "";
+    const peer = this.peer.address ? ` -> ${formatAddress(...this.peer.address)}` : "";
     return `DatagramSocket #${this.id} ${this._state} ${formatAddress(...this.local)}${peer}`;
   }
 
