@@ -12,9 +12,14 @@ import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } f
 import { asBytes, preview } from "./bytes";
 import { type AddressFamily, AF_INET, SOCK_DGRAM } from "./constants";
 import type { DatagramState } from "./datagram-state";
-import { bindDatagram, closeDatagram, implicitBindHost } from "./internal/datagram-binding";
 import { DatagramPeer } from "./internal/datagram-peer";
 import { DatagramQueue } from "./internal/datagram-queue";
+import {
+  bindDatagram,
+  closeDatagram,
+  implicitBindHost,
+  sendDatagram,
+} from "./internal/dgram-calls";
 import { Endpoint } from "./internal/endpoint";
 import { type PairPromise, pairPromise, whenUnawaited } from "./internal/forgot-await";
 import { PendingCalls } from "./internal/pending-calls";
@@ -165,11 +170,9 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     await this.bindFor(host).catch((err) => Promise.reject(atCall(err)));
     const sock = this.usableSocket("sendto");
     const target = host === "" ? defaultHost(this.family) : host;
-    const sent = await new Promise<number>((resolve, reject) => {
-      sock.send(bytes, port, target, (err, n) =>
-        err ? reject(toSocketError(err, "sendto", host, port)) : resolve(n),
-      );
-    }).catch((err) => Promise.reject(atCall(err)));
+    const sent = await sendDatagram(sock, bytes, "sendto", host, port, target).catch((err) =>
+      Promise.reject(atCall(err)),
+    );
     if (this.local[1] === 0) this.readLocal(sock);
     this.trace("sendto", bytes, target, port);
     return sent;
@@ -276,11 +279,9 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const bytes = asBytes(data, "send");
     const sock = this.usableSocket("send");
     const peer = this.peer.destination();
-    const sent = await new Promise<number>((resolve, reject) => {
-      sock.send(bytes, (err, n) =>
-        err ? reject(toSocketError(err, "send", ...peer)) : resolve(n),
-      );
-    }).catch((err) => Promise.reject(atCall(err)));
+    const sent = await sendDatagram(sock, bytes, "send", ...peer).catch((err) =>
+      Promise.reject(atCall(err)),
+    );
     this.trace("sendto", bytes, peer[0], peer[1]);
     return sent;
   }

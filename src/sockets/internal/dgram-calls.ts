@@ -1,7 +1,8 @@
 /**
- * A DatagramSocket's node:dgram socket: bound at once (UDP's bind is real, unlike TCP's), by
- * bind() or, on a socket that has none yet, by its first sendto or connect; closed once the
- * system released the port, so that the next cell can bind it again.
+ * node:dgram's callbacks and events as the awaited calls a DatagramSocket makes: bind (real at
+ * once, unlike TCP's; by bind() or, on a socket that has none yet, by its first sendto or
+ * connect), send, and close (resolved once the system released the port, so that the next cell
+ * can bind it again).
  */
 import { createSocket, type Socket as DgramSocket } from "node:dgram";
 import { isIPv4 } from "node:net";
@@ -48,6 +49,30 @@ export function implicitBindHost(host: string, family: AddressFamily): string {
   const loopback =
     host === "localhost" || host === "::1" || (isIPv4(host) && host.startsWith("127."));
   return loopback ? defaultHost(family) : anyHost(family);
+}
+
+/**
+ * Internal: sends one datagram and resolves with its size once the system has taken it: to
+ * `target`:`port` (`host` as the caller wrote it, for messages), or without a target to the peer
+ * the socket is connected to (`host` and `port` then name it).
+ *
+ * @example
+ * const sent = await sendDatagram(sock, bytes, "sendto", "localhost", 9999, "127.0.0.1");
+ */
+export function sendDatagram(
+  sock: DgramSocket,
+  bytes: Buffer,
+  op: "send" | "sendto",
+  host: string,
+  port: number,
+  target?: string,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sent = (err: Error | null, n: number) =>
+      err ? reject(toSocketError(err, op, host, port)) : resolve(n);
+    if (target === undefined) sock.send(bytes, sent);
+    else sock.send(bytes, port, target, sent);
+  });
 }
 
 /**
