@@ -11,6 +11,7 @@ import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/re
 import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } from "./address";
 import { asBytes, preview } from "./bytes";
 import { type AddressFamily, AF_INET, SOCK_DGRAM } from "./constants";
+import type { DatagramQueueOptions } from "./datagram-queue-options";
 import type { DatagramState } from "./datagram-state";
 import { DatagramPeer } from "./internal/datagram-peer";
 import { DatagramQueue } from "./internal/datagram-queue";
@@ -27,20 +28,8 @@ import { kHeldPort, kRelease } from "./internal/symbols";
 import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
 import { type TimeoutOption, timeoutError, validateTimeout } from "./internal/wait";
 
+export type { DatagramQueueOptions } from "./datagram-queue-options";
 export type { DatagramState } from "./datagram-state";
-
-/**
- * Limits of the queue of datagrams received and not yet read.
- *
- * @example
- * const udp = new DatagramSocket(AF_INET, { maxQueuedDatagrams: 3 }); // to watch datagrams being dropped
- */
-export interface DatagramQueueOptions {
-  /** Most datagrams kept unread (default 1024). */
-  maxQueuedDatagrams?: number;
-  /** Most bytes kept unread (default 1 MiB). */
-  maxQueuedBytes?: number;
-}
 
 /**
  * A UDP (datagram) socket. Create one with `socket(AF_INET, SOCK_DGRAM)`.
@@ -132,8 +121,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
       throw misuse.closedWhileWaiting("bind");
     }
     this.sock = sock;
-    const where = sock.address();
-    this.local = [where.address, where.port];
+    this.readLocal(sock);
     this._state = "bound";
     sock.on("message", (data: Buffer, info) =>
       this.queue.arrived({ data, from: [info.address, info.port] }),
