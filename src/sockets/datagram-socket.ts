@@ -18,6 +18,7 @@ import { DatagramQueue } from "./internal/datagram-queue";
 import {
   bindDatagram,
   closeDatagram,
+  connectDatagram,
   implicitBindHost,
   sendDatagram,
 } from "./internal/dgram-calls";
@@ -198,7 +199,8 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     await this.bindFor(host);
     const sock = this.usableSocket("connect");
     if (this.peer.address) this.untie(sock);
-    await this.peer.tie(sock, host, host === "" ? defaultHost(this.family) : host, port);
+    const target = host === "" ? defaultHost(this.family) : host;
+    this.peer.address = await connectDatagram(sock, host, target, port);
     this._state = "connected";
     this.readLocal(sock);
   }

@@ -8,15 +8,14 @@ import { misuse } from "../../errors/misuse";
 import { systemError, toSocketError } from "../../errors/socket-error";
 import type { Address } from "../address";
 import type { DatagramQueue } from "./datagram-queue";
-import { waitFor } from "./wait";
 
 /**
  * Internal: a UDP socket's peer, when it has one.
  *
  * @example
  * const peer = new DatagramPeer();
- * await peer.tie(sock, "localhost", "127.0.0.1", 9999);
- * peer.address; // ["127.0.0.1", 9999]
+ * peer.address = await connectDatagram(sock, "localhost", "127.0.0.1", 9999);
+ * peer.destination(); // ["127.0.0.1", 9999]
  */
 export class DatagramPeer {
   /** The peer, undefined when the socket is not connected. */
@@ -25,17 +24,6 @@ export class DatagramPeer {
   connecting = 0;
   /** An ICMP "port unreachable" nobody waited for, reported once by the next send/recv. */
   private refused: Error | undefined;
-
-  /** Ties `sock` to `target`:`port` (`host` as the caller wrote it, for messages). */
-  async tie(sock: DgramSocket, host: string, target: string, port: number): Promise<void> {
-    const connected = waitFor(sock, ["connect"], ["error"], (e) =>
-      toSocketError(e, "connect", host, port),
-    );
-    sock.connect(port, target);
-    await connected;
-    const remote = sock.remoteAddress();
-    this.address = [remote.address, remote.port];
-  }
 
   /** Unties `sock`: a pending "port unreachable" of the old peer is forgotten. */
   untie(sock: DgramSocket): void {

@@ -1,13 +1,13 @@
 /**
  * node:dgram's callbacks and events as the awaited calls a DatagramSocket makes: bind (real at
  * once, unlike TCP's; by bind() or, on a socket that has none yet, by its first sendto or
- * connect), send, and close (resolved once the system released the port, so that the next cell
+ * connect), connect, send, and close (resolved once the system released the port, so that the next cell
  * can bind it again).
  */
 import { createSocket, type Socket as DgramSocket } from "node:dgram";
 import { isIPv4 } from "node:net";
 import { toSocketError } from "../../errors/socket-error";
-import { anyHost, defaultHost } from "../address";
+import { type Address, anyHost, defaultHost } from "../address";
 import { type AddressFamily, AF_INET6 } from "../constants";
 import { handlesClosed, waitFor } from "./wait";
 
@@ -49,6 +49,28 @@ export function implicitBindHost(host: string, family: AddressFamily): string {
   const loopback =
     host === "localhost" || host === "::1" || (isIPv4(host) && host.startsWith("127."));
   return loopback ? defaultHost(family) : anyHost(family);
+}
+
+/**
+ * Internal: ties `sock` to `target`:`port` (`host` as the caller wrote it, for messages) and
+ * resolves with the peer's address once the system recorded it; no packet is sent.
+ *
+ * @example
+ * const peer = await connectDatagram(sock, "localhost", "127.0.0.1", 9999);
+ */
+export async function connectDatagram(
+  sock: DgramSocket,
+  host: string,
+  target: string,
+  port: number,
+): Promise<Address> {
+  const connected = waitFor(sock, ["connect"], ["error"], (e) =>
+    toSocketError(e, "connect", host, port),
+  );
+  sock.connect(port, target);
+  await connected;
+  const remote = sock.remoteAddress();
+  return [remote.address, remote.port];
 }
 
 /**
