@@ -2,51 +2,35 @@
  * A UDP socket (node:dgram) in the lecture's vocabulary: bind, sendto, recvfrom, close. Each
  * datagram is a message of its own: recvfrom returns exactly one, boundaries kept.
  */
-import { createSocket, type Socket as DgramSocket } from "node:dgram";
-import { isIPv4 } from "node:net";
+import type { Socket as DgramSocket } from "node:dgram";
 import { inspect } from "node:util";
 import { atCall } from "../errors/error-view";
 import { checkSize, misuse } from "../errors/misuse";
-import { formatAddress, systemError, toSocketError } from "../errors/socket-error";
+import { formatAddress, toSocketError } from "../errors/socket-error";
 import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/recording";
 import { type Address, type AddressInput, anyHost, defaultHost, parseAddress } from "./address";
 import { asBytes, preview } from "./bytes";
-import { type AddressFamily, AF_INET, AF_INET6, SOCK_DGRAM } from "./constants";
+import { type AddressFamily, AF_INET, SOCK_DGRAM } from "./constants";
+import type { DatagramQueueOptions } from "./datagram-queue-options";
+import type { DatagramState } from "./datagram-state";
+import { DatagramPeer } from "./internal/datagram-peer";
 import { DatagramQueue } from "./internal/datagram-queue";
+import {
+  bindDatagram,
+  closeDatagram,
+  connectDatagram,
+  implicitBindHost,
+  sendDatagram,
+} from "./internal/dgram-calls";
 import { Endpoint } from "./internal/endpoint";
 import { type PairPromise, pairPromise, whenUnawaited } from "./internal/forgot-await";
 import { PendingCalls } from "./internal/pending-calls";
 import { kHeldPort, kRelease } from "./internal/symbols";
 import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
-import {
-  handlesClosed,
-  type TimeoutOption,
-  timeoutError,
-  validateTimeout,
-  waitFor,
-} from "./internal/wait";
+import { type TimeoutOption, timeoutError, validateTimeout } from "./internal/wait";
 
-/**
- * Where a DatagramSocket is in its life: created, bound (it has a port), connected (bound, and
- * tied to one peer by connect), closed.
- *
- * @example
- * udp.state; // "bound"
- */
-export type DatagramState = "fresh" | "bound" | "connected" | "closed";
-
-/**
- * Limits of the queue of datagrams received and not yet read.
- *
- * @example
- * const udp = new DatagramSocket(AF_INET, { maxQueuedDatagrams: 3 }); // to watch datagrams being dropped
- */
-export interface DatagramQueueOptions {
-  /** Most datagrams kept unread (default 1024). */
-  maxQueuedDatagrams?: number;
-  /** Most bytes kept unread (default 1 MiB). */
-  maxQueuedBytes?: number;
-}
+export type { DatagramQueueOptions } from "./datagram-queue-options";
+export type { DatagramState } from "./datagram-state";
 
 /**
  * A UDP (datagram) socket. Create one with `socket(AF_INET, SOCK_DGRAM)`.
@@ -82,11 +66,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   private binding: Promise<void> | undefined;
   private readonly queue: DatagramQueue;
   private failure: Error | undefined;
-  /** An ICMP "port unreachable" for a connected socket, reported once by the next send/recv. */
-  private refused: Error | undefined;
-  private peer: Address | undefined;
-  /** A connect() in progress (to tell a forgotten `await` from a send with no peer). */
-  private connecting = 0;
+  private readonly peer = new DatagramPeer();
   private readonly pending = new PendingCalls();
   /** Trace: a socket that binds itself is a server; one bound by its first sendto, a client. */
   private side: Side = "client";
@@ -128,39 +108,29 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
 
   private async bindTo(host: string, port: number): Promise<void> {
     await releasePort("udp", host, port);
-    const sock = createSocket({ type: this.family === AF_INET6 ? "udp6" : "udp4" });
     track(this);
+    let sock: DgramSocket;
     try {
-      const ready = waitFor(sock, ["listening"], ["error"], (e) =>
-        toSocketError(e, "bind", host, port),
-      );
-      sock.bind({ address: host, port });
-      await ready;
+      sock = await bindDatagram(this.family, host, port);
     } catch (err) {
-      await closeDgram(sock);
       this.binding = undefined;
       untrack(this);
       throw err;
     }
     if (this._state === "closed") {
-      await closeDgram(sock);
+      await closeDatagram(sock);
       throw misuse.closedWhileWaiting("bind");
     }
     this.sock = sock;
-    const where = sock.address();
-    this.local = [where.address, where.port];
+    this.readLocal(sock);
     this._state = "bound";
     sock.on("message", (data: Buffer, info) =>
       this.queue.arrived({ data, from: [info.address, info.port] }),
     );
     sock.on("error", (err: Error & { code?: string; syscall?: string }) => {
       if (err.syscall === "connect") return; // connect() reports it
-      if (err.code === "ECONNREFUSED" && this.peer) {
-        // Like the system's pending socket error: one waiting or next call reports it, once.
-        const refused = toSocketError(err, "recv", ...this.peer);
-        if (!this.queue.rejectFirst(refused)) this.refused = refused;
-        return;
-      }
+      // Like the system's pending socket error: one waiting or next call reports it, once.
+      if (err.code === "ECONNREFUSED" && this.peer.refusedBy(err, this.queue)) return;
       this.failure = toSocketError(err, "recvfrom", ...this.local);
       this.queue.rejectAll(this.failure);
     });
@@ -168,11 +138,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
 
   /** Binds an unbound socket to a free port, on loopback when `host` is loopback. */
   private bindFor(host: string): Promise<void> {
-    if (!this.binding) {
-      const loopback =
-        host === "localhost" || host === "::1" || (isIPv4(host) && host.startsWith("127."));
-      this.binding = this.bindTo(loopback ? defaultHost(this.family) : anyHost(this.family), 0);
-    }
+    this.binding ??= this.bindTo(implicitBindHost(host, this.family), 0);
     return this.binding;
   }
 
@@ -188,15 +154,14 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const bytes = asBytes(data, "sendto");
     this.usable("sendto");
     const [host, port] = parseAddress(address, this.family, "sendto", true);
-    if (this.peer) throw misuse.sendtoWhenConnected(formatAddress(...this.peer));
+    const peer = this.peer.address;
+    if (peer) throw misuse.sendtoWhenConnected(formatAddress(...peer));
     await this.bindFor(host).catch((err) => Promise.reject(atCall(err)));
     const sock = this.usableSocket("sendto");
     const target = host === "" ? defaultHost(this.family) : host;
-    const sent = await new Promise<number>((resolve, reject) => {
-      sock.send(bytes, port, target, (err, n) =>
-        err ? reject(toSocketError(err, "sendto", host, port)) : resolve(n),
-      );
-    }).catch((err) => Promise.reject(atCall(err)));
+    const sent = await sendDatagram(sock, bytes, "sendto", host, port, target).catch((err) =>
+      Promise.reject(atCall(err)),
+    );
     if (this.local[1] === 0) this.readLocal(sock);
     this.trace("sendto", bytes, target, port);
     return sent;
@@ -220,28 +185,22 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   async connect(address: AddressInput): Promise<void> {
     this.usable("connect");
     const [host, port] = parseAddress(address, this.family, "connect", true);
-    this.connecting += 1;
+    this.peer.connecting += 1;
     try {
       await this.tie(host, port);
     } catch (err) {
       throw atCall(err);
     } finally {
-      this.connecting -= 1;
+      this.peer.connecting -= 1;
     }
   }
 
   private async tie(host: string, port: number): Promise<void> {
     await this.bindFor(host);
     const sock = this.usableSocket("connect");
-    if (this.peer) this.untie(sock);
+    if (this.peer.address) this.untie(sock);
     const target = host === "" ? defaultHost(this.family) : host;
-    const connected = waitFor(sock, ["connect"], ["error"], (e) =>
-      toSocketError(e, "connect", host, port),
-    );
-    sock.connect(port, target);
-    await connected;
-    const remote = sock.remoteAddress();
-    this.peer = [remote.address, remote.port];
+    this.peer.address = await connectDatagram(sock, host, target, port);
     this._state = "connected";
     this.readLocal(sock);
   }
@@ -258,14 +217,12 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    */
   async disconnect(): Promise<void> {
     const sock = this.usableSocket("disconnect");
-    if (!this.peer) throw misuse.notConnectedUdp("disconnect");
+    if (!this.peer.address) throw misuse.notConnectedUdp("disconnect");
     this.untie(sock);
   }
 
   private untie(sock: DgramSocket): void {
-    sock.disconnect();
-    this.peer = undefined;
-    this.refused = undefined;
+    this.peer.untie(sock);
     this._state = "bound";
     this.readLocal(sock);
   }
@@ -283,18 +240,19 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * const [host, port] = udp.getpeername();
    */
   getpeername(): Address {
-    if (!this.peer) throw misuse.noPeer();
-    return [this.peer[0], this.peer[1]];
+    const peer = this.peer.address;
+    if (!peer) throw misuse.noPeer();
+    return [peer[0], peer[1]];
   }
 
   /** The peer's host, "" when not connected. @example udp.remoteAddress; // "127.0.0.1" */
   get remoteAddress(): string {
-    return this.peer ? this.peer[0] : "";
+    return this.peer.address ? this.peer.address[0] : "";
   }
 
   /** The peer's port, 0 when not connected. @example udp.remotePort; */
   get remotePort(): number {
-    return this.peer ? this.peer[1] : 0;
+    return this.peer.address ? this.peer.address[1] : 0;
   }
 
   /**
@@ -310,15 +268,10 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   async send(data: Uint8Array): Promise<number> {
     const bytes = asBytes(data, "send");
     const sock = this.usableSocket("send");
-    const peer = this.peer;
-    if (!peer && this.connecting > 0) throw misuse.notFinished("send", "connect");
-    if (!peer) throw systemError("EDESTADDRREQ", "send");
-    this.throwRefused("send");
-    const sent = await new Promise<number>((resolve, reject) => {
-      sock.send(bytes, (err, n) =>
-        err ? reject(toSocketError(err, "send", ...peer)) : resolve(n),
-      );
-    }).catch((err) => Promise.reject(atCall(err)));
+    const peer = this.peer.destination();
+    const sent = await sendDatagram(sock, bytes, "send", ...peer).catch((err) =>
+      Promise.reject(atCall(err)),
+    );
     this.trace("sendto", bytes, peer[0], peer[1]);
     return sent;
   }
@@ -384,7 +337,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
       let d = this.queue.take();
       if (!d && this.failure) throw this.failure;
       if (!d) {
-        this.throwRefused(op);
+        this.peer.throwRefused(op);
         const where = formatAddress(...this.local);
         try {
           d = await this.queue.wait(timeout, () =>
@@ -400,14 +353,6 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     } finally {
       done();
     }
-  }
-
-  /** Reports a pending ICMP "port unreachable" once, named after the call that meets it. */
-  private throwRefused(op: string): void {
-    const refused = this.refused;
-    if (!refused) return;
-    this.refused = undefined;
-    throw toSocketError(refused, op);
   }
 
   /**
@@ -427,7 +372,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     // A bind in progress finishes first (and, seeing the socket closed, closes what it opened).
     await this.binding?.catch(() => {});
     const sock = this.sock;
-    if (sock) await closeDgram(sock);
+    if (sock) await closeDatagram(sock);
     untrack(this);
     // Only a socket that had a port did anything worth drawing.
     if (sock) this.trace("close");
@@ -447,7 +392,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
 
   /** How a notebook shows the socket. */
   [inspect.custom](): string {
-    const peer = this.peer ? ` -> ${formatAddress(...this.peer)}` : "";
+    const peer = this.peer.address ? ` -> ${formatAddress(...this.peer.address)}` : "";
     return `DatagramSocket #${this.id} ${this._state} ${formatAddress(...this.local)}${peer}`;
   }
 
@@ -469,16 +414,4 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.usable(operation);
     return this.sock as DgramSocket;
   }
-}
-
-/** Closes a dgram socket and resolves once its port is released and its handle gone. */
-async function closeDgram(sock: DgramSocket): Promise<void> {
-  await new Promise<void>((resolve) => {
-    try {
-      sock.close(() => resolve());
-    } catch {
-      resolve(); // already closed
-    }
-  });
-  await handlesClosed();
 }

@@ -2,44 +2,40 @@
  * A TCP socket in the lecture's vocabulary: bind, listen, accept, connect, send, recv, shutdown,
  * close, each one awaited call. One class for listening and connected sockets, as in Python.
  */
-import { setMaxListeners } from "node:events";
 import { inspect } from "node:util";
 import { atCall } from "../errors/error-view";
 import { checkSize, misuse } from "../errors/misuse";
-import { formatAddress, systemError } from "../errors/socket-error";
+import { formatAddress } from "../errors/socket-error";
 import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/recording";
-import { type Address, type AddressInput, anyHost, parseAddress, resolveHost } from "./address";
+import { type Address, type AddressInput, anyHost, parseAddress } from "./address";
 import { asBytes, preview } from "./bytes";
-import { AF_INET6, SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } from "./constants";
+import { SHUT_RD, SHUT_RDWR, SHUT_WR, type ShutdownHow, SOCK_STREAM } from "./constants";
 import { Connection, connectTo } from "./internal/connection";
 import { ConnectedEndpoint } from "./internal/endpoint";
 import { type PairPromise, pairPromise, whenUnawaited } from "./internal/forgot-await";
-import { type Arrival, destroyAndWait, Listener } from "./internal/listener";
+import {
+  type Arrival,
+  destroyAndWait,
+  type Listener,
+  listenOn,
+  SYSTEM_BACKLOG,
+} from "./internal/listener";
 import { PendingCalls } from "./internal/pending-calls";
+import {
+  checkBind,
+  checkConnect,
+  checkConnected,
+  checkListen,
+  checkListening,
+  checkOpen,
+} from "./internal/stream-checks";
 import { kHeldPort, kRelease, kUnrecv } from "./internal/symbols";
-import { releasePort, type TrackedSocket, track, untrack } from "./internal/tracker";
-import { type TimeoutOption, timeoutError, validateTimeout } from "./internal/wait";
+import { type TrackedSocket, track, untrack } from "./internal/tracker";
+import { unlimitedAbortController } from "./internal/unlimited-abort-controller";
+import { type TimeoutOption, validateTimeout } from "./internal/wait";
+import type { StreamState } from "./stream-state";
 
-/**
- * Where a StreamSocket is in its life: created, bound (address chosen), listen-pending (listen()
- * called and not finished: the system is binding; await it), listening (a server), connecting
- * (connect() called and not finished), connected (a client, or a connection returned by
- * accept), closed.
- *
- * @example
- * if (sock.state === "closed") console.log("create a new socket");
- */
-export type StreamState =
-  | "fresh"
-  | "bound"
-  | "listen-pending"
-  | "listening"
-  | "connecting"
-  | "connected"
-  | "closed";
-
-/** The smallest queue of not-yet-accepted connections asked of the system (Node's default). */
-const SYSTEM_BACKLOG = 511;
+export type { StreamState } from "./stream-state";
 
 /**
  * A TCP (stream) socket. Create one with `socket(AF_INET, SOCK_STREAM)`.
@@ -68,8 +64,6 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private conn: Connection | undefined;
   private accepted = new Set<StreamSocket>();
   private parent: StreamSocket | undefined;
-  private readShut = false;
-  private writeShut = false;
   private closing: Promise<void> | undefined;
   /** The call that opened the socket last (listen or connect): a waiting one that close ends. */
   private opening: "listen" | "connect" = "connect";
@@ -110,10 +104,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * await server.bind(["127.0.0.1", 12345]);
    */
   async bind(address: AddressInput): Promise<void> {
-    this.usable("bind");
-    if (this.bound || this._state === "listening")
-      throw misuse.alreadyBound(formatAddress(...this.local));
-    if (this._state !== "fresh") throw misuse.bindAfterConnect();
+    checkBind(this._state, this.bound, this.local);
     this.bound = parseAddress(address, this.family, "bind");
     this.local = [this.bound[0] === "" ? anyHost(this.family) : this.bound[0], this.bound[1]];
     this._state = "bound";
@@ -139,29 +130,22 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * server.localPort; // the port the system chose
    */
   async listen(backlog = SYSTEM_BACKLOG): Promise<void> {
-    this.usable("listen");
     if (this._state === "listening") return;
-    if (this._state === "listen-pending") throw misuse.notFinished("listen", "listen");
-    if (this._state === "connecting" || this._state === "connected")
-      throw misuse.listenWhenConnected();
-    if (!this.bound) throw misuse.listenUnbound();
-    if (!Number.isInteger(backlog) || backlog < 0) throw misuse.badBacklog(backlog);
-    const [host, port] = this.bound;
+    checkListen(this._state, this.bound, backlog);
     this._state = "listen-pending";
     this.opening = "listen";
     track(this);
     try {
-      const ip = await resolveHost(
-        host === "" ? anyHost(this.family) : host,
+      const listener = await listenOn(
+        this.bound,
         this.family,
-        port,
-        "listen",
+        backlog,
+        (systemBacklog) => {
+          checkOpen(this._state, "listen");
+          this._backlog = systemBacklog;
+        },
+        this.closed.signal,
       );
-      await releasePort("tcp", ip, port);
-      this.usable("listen");
-      const systemBacklog = Math.max(backlog, SYSTEM_BACKLOG);
-      this._backlog = systemBacklog;
-      const listener = await Listener.open(ip, port, systemBacklog, host, this.closed.signal);
       if (this.state === "closed") {
         // close() came while the system was binding: it found nothing to close yet.
         await listener.close();
@@ -209,11 +193,9 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     call: { slipped: boolean },
   ): Promise<[connection: StreamSocket, address: Address]> {
     try {
-      this.usable("accept");
+      checkOpen(this._state, "accept");
       const timeout = validateTimeout(options.timeout, "accept");
-      if (this._state === "listen-pending") throw misuse.notFinished("accept", "listen");
-      if (this._state !== "listening" || !this.listener)
-        throw misuse.notListening(this._state === "connected" || this._state === "connecting");
+      checkListening(this._state, this.listener);
       let arrival: Arrival;
       try {
         arrival = await this.listener.next(timeout, this.closed.signal);
@@ -249,14 +231,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * await client.connect(["127.0.0.1", 12345], { timeout: 2000 });
    */
   async connect(address: AddressInput, options: TimeoutOption = {}): Promise<void> {
-    this.usable("connect");
-    if (this._state === "listening" || this._state === "listen-pending")
-      throw misuse.connectWhenListening();
-    if (this._state === "connecting") throw misuse.notFinished("connect", "connect");
-    if (this._state === "connected") {
-      const to = this.remote ? ` to ${formatAddress(...this.remote)}` : "";
-      throw misuse.alreadyConnected(to);
-    }
+    checkConnect(this._state, this.remote);
     const [host, port] = parseAddress(address, this.family, "connect", true);
     const timeout = validateTimeout(options.timeout, "connect");
     const before = this._state;
@@ -264,14 +239,9 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     this.opening = "connect";
     track(this);
     try {
-      const ip = host === "" ? anyHost(this.family) : host;
-      const family = this.family === AF_INET6 ? 6 : 4;
       const local = this.bound ?? ["", 0];
-      const arrival = await connectTo(
-        { host, ip, port, family, local },
-        timeout,
-        this.closed.signal,
-      );
+      const target = { host, port, family: this.family, local };
+      const arrival = await connectTo(target, timeout, this.closed.signal);
       if (this.state === "closed") {
         // close() came just as the connection was made: it found nothing to close yet.
         await destroyAndWait(arrival.raw);
@@ -307,8 +277,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   async send(data: Uint8Array): Promise<number> {
     const bytes = asBytes(data, "send");
     const conn = this.connection("send");
-    if (this.writeShut) throw systemError("EPIPE", "send", ...this.peer());
-    if (!conn.writable) throw conn.sendError();
+    conn.checkSend();
     if (bytes.length === 0) return 0;
     try {
       await conn.write(bytes, () =>
@@ -347,18 +316,9 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
       checkSize(max, "recv");
       const timeout = validateTimeout(options.timeout, "recv");
       const conn = this.connection("recv");
-      const onTimeout =
-        timeout === undefined
-          ? undefined
-          : () =>
-              timeoutError(
-                "recv",
-                `waiting for data from ${formatAddress(...this.peer())}`,
-                timeout,
-              );
       let data: Buffer;
       try {
-        data = this.readShut ? Buffer.alloc(0) : await conn.queue.read(max, timeout, onTimeout);
+        data = conn.readShut ? Buffer.alloc(0) : await conn.read(max, timeout);
       } catch (err) {
         throw atCall(err);
       }
@@ -396,11 +356,8 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   async shutdown(how: ShutdownHow): Promise<void> {
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw misuse.badShutdown(how);
     const conn = this.connection("shutdown");
-    if (how !== SHUT_WR) this.readShut = true;
-    if (how !== SHUT_RD && !this.writeShut) {
-      this.writeShut = true;
-      await conn.endWrite().catch((err) => Promise.reject(atCall(err)));
-    }
+    const fin = conn.shutdown(how);
+    if (fin) await fin.catch((err) => Promise.reject(atCall(err)));
     this.trace("shutdown");
   }
 
@@ -456,23 +413,9 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     return `StreamSocket #${this.id} ${this._state} ${formatAddress(...this.local)}${peer}`;
   }
 
-  private usable(operation: string): void {
-    if (this._state === "closed") throw misuse.closed(operation, SOCK_STREAM);
-  }
-
   private connection(operation: string): Connection {
-    this.usable(operation);
-    if (this._state === "connecting") throw misuse.notFinished(operation, "connect");
-    if (this._state !== "connected" || !this.conn)
-      throw misuse.notConnected(
-        operation,
-        this._state === "listening" || this._state === "listen-pending",
-      );
+    checkConnected(this._state, this.conn, operation);
     return this.conn;
-  }
-
-  private peer(): Address {
-    return this.remote ?? ["", 0];
   }
 
   private trace(kind: TraceKind, data?: Buffer): void {
@@ -480,14 +423,4 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     const amount = data ? { bytes: data.length, preview: preview(data) } : {};
     recordEvent({ side: this.side, kind, socketId: this.id, ...amount, fourTuple: this.fourTuple });
   }
-}
-
-/**
- * Every waiting call (accept, connect) listens for the socket's close on this signal: twenty
- * accepts at once are normal here, not a leak, so Node must not warn about them in a notebook.
- */
-function unlimitedAbortController(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  return controller;
 }

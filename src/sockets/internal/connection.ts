@@ -5,7 +5,8 @@
 import { type Socket as NodeSocket, Socket } from "node:net";
 import { formatAddress, systemError, toSocketError } from "../../errors/socket-error";
 import { wasReset } from "../../system/socket-table-linux";
-import type { Address } from "../address";
+import { type Address, anyHost } from "../address";
+import { type AddressFamily, AF_INET6, SHUT_RD, SHUT_WR, type ShutdownHow } from "../constants";
 import { type Arrival, arrivalOf, destroyAndWait } from "./listener";
 import { ReceiveQueue } from "./receive-queue";
 import { timeoutError, waitFor } from "./wait";
@@ -17,15 +18,13 @@ const RESET_WINDOW_MS = 20;
  * Internal: where connectTo connects to and from.
  *
  * @example
- * const target: ConnectTarget = { host: "localhost", ip: "localhost", port: 12345, family: 4, local: ["", 0] };
+ * const target: ConnectTarget = { host: "localhost", port: 12345, family: AF_INET, local: ["", 0] };
  */
 export interface ConnectTarget {
-  /** The host as the caller wrote it (for messages). */
+  /** The host as the caller wrote it ("" for this machine's any address, as Node takes it). */
   host: string;
-  /** The host to ask Node for ("" already replaced). */
-  ip: string;
   port: number;
-  family: 4 | 6;
+  family: AddressFamily;
   /** This side's address from bind(), "" and 0 for the system's choice. */
   local: Address;
 }
@@ -35,14 +34,16 @@ export interface ConnectTarget {
  * after `timeout` ms, or the signal's reason. A failed attempt leaves nothing open behind.
  *
  * @example
- * const arrival = await connectTo({ host: "127.0.0.1", ip: "127.0.0.1", port, family: 4, local: ["", 0] }, 2000, signal);
+ * const arrival = await connectTo({ host: "127.0.0.1", port, family: AF_INET, local: ["", 0] }, 2000, signal);
  */
 export async function connectTo(
   target: ConnectTarget,
   timeout: number | undefined,
   signal: AbortSignal,
 ): Promise<Arrival> {
-  const { host, ip, port, family, local } = target;
+  const { host, port, local } = target;
+  const ip = host === "" ? anyHost(target.family) : host;
+  const family = target.family === AF_INET6 ? 6 : 4;
   const raw = new Socket({ allowHalfOpen: true });
   try {
     const connected = waitFor(
@@ -94,6 +95,10 @@ export class Connection {
    * reports it named "send" (see {@link Connection.sendError}).
    */
   failure: Error | undefined;
+  /** Set by shutdown(SHUT_RD): recv resolves empty without reading. */
+  readShut = false;
+  /** Set by shutdown(SHUT_WR): send fails with EPIPE. */
+  private writeShut = false;
 
   constructor(arrival: Arrival) {
     const raw = arrival.raw;
@@ -149,6 +154,23 @@ export class Connection {
       : systemError("EPIPE", "send", ...this.remote);
   }
 
+  /** What send() checks before writing: EPIPE after shutdown(SHUT_WR), or the connection's error. */
+  checkSend(): void {
+    if (this.writeShut) throw systemError("EPIPE", "send", ...this.remote);
+    if (!this.writable) throw this.sendError();
+  }
+
+  /**
+   * At most `max` bytes from the receive queue, as soon as any are there (empty once the peer
+   * ended); ERR_TIMEOUT after `timeout` ms.
+   */
+  read(max: number, timeout: number | undefined): Promise<Buffer> {
+    const where = `waiting for data from ${formatAddress(...this.remote)}`;
+    const onTimeout =
+      timeout === undefined ? undefined : () => timeoutError("recv", where, timeout);
+    return this.queue.read(max, timeout, onTimeout);
+  }
+
   /** Resolves once the system has taken all of `bytes`; `closedError` if close came first. */
   write(bytes: Buffer, closedError: () => Error | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -168,8 +190,19 @@ export class Connection {
     });
   }
 
+  /**
+   * Closes one direction (see StreamSocket.shutdown). Returns the FIN being handed to the system
+   * when this call sends one (the first SHUT_WR or SHUT_RDWR), else undefined: nothing to await.
+   */
+  shutdown(how: ShutdownHow): Promise<void> | undefined {
+    if (how !== SHUT_WR) this.readShut = true;
+    if (how === SHUT_RD || this.writeShut) return undefined;
+    this.writeShut = true;
+    return this.endWrite();
+  }
+
   /** Sends FIN after everything written so far; resolves once it is handed to the system. */
-  async endWrite(): Promise<void> {
+  private async endWrite(): Promise<void> {
     if (!this.writable) return;
     const flushed = waitFor(this.raw, ["finish", "close"], ["error"], (e) =>
       toSocketError(e, "shutdown", ...this.remote),

@@ -6,8 +6,13 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { formatAddress, toSocketError } from "../../errors/socket-error";
-import type { Address } from "../address";
+import { type Address, anyHost, resolveHost } from "../address";
+import type { AddressFamily } from "../constants";
+import { releasePort } from "./tracker";
 import { handlesClosed, startTimeout, timeoutError, waitFor } from "./wait";
+
+/** The smallest queue of not-yet-accepted connections asked of the system (Node's default). */
+export const SYSTEM_BACKLOG = 511;
 
 /**
  * Internal: a new connection and its addresses, read when it arrived.
@@ -146,6 +151,30 @@ export class Listener {
     await Promise.all(this.pending.splice(0).map((a) => destroyAndWait(a.raw)));
     await handlesClosed();
   }
+}
+
+/**
+ * Internal: listen()'s steps once its checks passed: resolves the host bind() chose ("" for all
+ * interfaces), frees the port if this kernel's helper holds it (a cell run twice), then binds and
+ * listens, asking the system for a queue of at least SYSTEM_BACKLOG (see StreamSocket.listen).
+ * `beforeOpen` runs once the port is free, with that queue length; it throws to stop (the socket
+ * was closed meanwhile).
+ *
+ * @example
+ * const listener = await listenOn(["127.0.0.1", 0], AF_INET, 1, (n) => {}, signal);
+ */
+export async function listenOn(
+  [host, port]: Address,
+  family: AddressFamily,
+  backlog: number,
+  beforeOpen: (systemBacklog: number) => void,
+  signal: AbortSignal,
+): Promise<Listener> {
+  const ip = await resolveHost(host === "" ? anyHost(family) : host, family, port, "listen");
+  await releasePort("tcp", ip, port);
+  const systemBacklog = Math.max(backlog, SYSTEM_BACKLOG);
+  beforeOpen(systemBacklog);
+  return Listener.open(ip, port, systemBacklog, host, signal);
 }
 
 /**
