@@ -15,7 +15,7 @@ export interface WritableLike {
   write: (...args: never[]) => unknown;
 }
 
-/** The watch over a kernel's cell runs. */
+/** The watch over a Jupyter kernel's cell runs. */
 export interface CellRuns {
   /** Cell runs seen so far (the one running now included). */
   readonly count: number;
@@ -36,8 +36,8 @@ const failureReport =
 const backgroundReport = /^(?:UncaughtException|UnhandledPromiseRejection):/;
 
 /**
- * Watches the cell runs of a kernel that assigns `stdout.write` and `stderr.write` at the start of
- * each run, as tslab does. Text written to `stderr` still reaches the kernel's own `write`.
+ * Watches the cell runs of a Jupyter kernel that assigns `stdout.write` and `stderr.write` at the start of
+ * each run, as tslab does. Text written to `stderr` still reaches the Jupyter kernel's own `write`.
  */
 export function watchCellRuns(stdout: WritableLike, stderr: WritableLike): CellRuns {
   // Whether the last run that was not a check failed, and what the run going on now is.
@@ -102,7 +102,7 @@ export function cellRuns(): CellRuns | undefined {
   return kernelRuns;
 }
 
-/** Puts a watch in place of the kernel's (tests: a fake kernel's streams), or removes it. */
+/** Puts a watch in place of the Jupyter kernel's (tests: a fake one's streams), or removes it. */
 export function useCellRuns(runs: CellRuns | undefined): void {
   kernelRuns = runs;
 }

@@ -47,7 +47,7 @@ const DEFAULT_TIMEOUT = 30_000;
  */
 export const DID_NOT_RUN = "your code cell above did not run: look at its error";
 
-// Start watching the kernel's cell runs when a notebook imports the helper (nothing outside tslab).
+// Start watching the Jupyter kernel's cell runs when a notebook imports the helper (nothing outside tslab).
 cellRuns();
 
 /** The environment variable that multiplies every time limit of the checks, e.g. `3`. */
@@ -67,7 +67,7 @@ export function timeLimit(ms: number): number {
   return Number.isFinite(factor) && factor > 0 ? ms * factor : ms;
 }
 
-// Module state, like the kernel's: one tally per notebook kernel.
+// Module state, like the Jupyter kernel's: one tally per notebook's kernel.
 let results: CheckResult[] = [];
 
 /**
@@ -136,7 +136,7 @@ export function formatResult(result: CheckResult): string {
 }
 
 /**
- * Prints one line with how many checks passed since the kernel started (or since
+ * Prints one line with how many checks passed since the Jupyter kernel started (or since
  * {@link resetChecks}), such as "3 of 3 checks passed" or "2 of 3 checks passed (1 failed)".
  *
  * @example
@@ -149,7 +149,7 @@ export function summary(): void {
 }
 
 /**
- * The tally of the checks run since the kernel started (or since {@link resetChecks}).
+ * The tally of the checks run since the Jupyter kernel started (or since {@link resetChecks}).
  *
  * @example
  * checkResults().failed; // 0 when every check passed

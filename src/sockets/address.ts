@@ -169,7 +169,7 @@ function describe(value: unknown): string {
 /**
  * Whether two listening hosts would collide on the same port: the same host, or one of them is
  * "all interfaces" of a family the other belongs to ("::" takes IPv4 too on this system).
- * Used to close this kernel's own old listener before listening again on its port.
+ * Used to close this Jupyter kernel's own old listener before listening again on its port.
  *
  * @example
  * hostsOverlap("0.0.0.0", "127.0.0.1"); // true

@@ -88,7 +88,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   /**
    * Binds the socket to `[host, port]` (a port alone means loopback; "" means all interfaces,
    * only when asked for explicitly; port 0 picks a free port, then readable as `localPort`).
-   * Unlike TCP's, this bind is real at once. If this kernel's helper already holds that UDP port
+   * Unlike TCP's, this bind is real at once. If this Jupyter kernel's helper already holds that UDP port
    * (a cell run twice), the old socket is closed first.
    *
    * @example

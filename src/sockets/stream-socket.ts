@@ -112,7 +112,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
 
   /**
    * Starts accepting connections on the bound address (here Node really binds, then listens).
-   * If this kernel's helper already listens on that host and port (a cell run twice), the old
+   * If this Jupyter kernel's helper already listens on that host and port (a cell run twice), the old
    * listener and its connections are closed first.
    *
    * About `backlog`: in Python (and C) it is passed to the system's listen(2): how many

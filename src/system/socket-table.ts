@@ -160,8 +160,8 @@ function kernelPorts(): Set<number> {
 /**
  * Internal: the Jupyter kernel's own TCP ports (ZeroMQ: shell, iopub, stdin, control,
  * heartbeat), from the connection file Jupyter started it with (`--config-path FILE` for tslab,
- * `-f FILE` for others); empty outside a kernel. They are plumbing between the notebook and the
- * kernel, not the lesson's sockets, so the default table leaves them out.
+ * `-f FILE` for others); empty outside a Jupyter kernel. They are plumbing between the notebook
+ * and the Jupyter kernel, not the lesson's sockets, so the default table leaves them out.
  *
  * @example
  * jupyterKernelPorts(["node", "tslab", "kernel", "--config-path", "/tmp/kernel-1.json"]);

@@ -155,7 +155,7 @@ export class Listener {
 
 /**
  * Internal: listen()'s steps once its checks passed: resolves the host bind() chose ("" for all
- * interfaces), frees the port if this kernel's helper holds it (a cell run twice), then binds and
+ * interfaces), frees the port if this Jupyter kernel's helper holds it (a cell run twice), then binds and
  * listens, asking the system for a queue of at least SYSTEM_BACKLOG (see StreamSocket.listen).
  * `beforeOpen` runs once the port is free, with that queue length; it throws to stop (the socket
  * was closed meanwhile).

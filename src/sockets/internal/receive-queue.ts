@@ -5,7 +5,7 @@
  * reordered however the data arrives, and an empty Buffer once the peer has closed.
  *
  * Memory stays bounded: when more than `highWaterMark` bytes wait unread, the connection is
- * paused (Node stops reading from the kernel, whose buffer then fills, and TCP's flow control
+ * paused (Node stops reading from the operating system, whose buffer then fills, and TCP's flow control
  * slows the sender down), and resumed once the reader has caught up.
  */
 import { SocketUsageError } from "../../errors/socket-error";
@@ -144,7 +144,7 @@ export class ReceiveQueue {
       out = first.subarray(0, max);
       this.chunks[0] = first.subarray(max);
     } else {
-      // Gather whole chunks while they fit, then part of the next: like the kernel, hand over
+      // Gather whole chunks while they fit, then part of the next: like the operating system, hand over
       // everything available up to max.
       const parts: Buffer[] = [];
       let size = 0;

@@ -1,6 +1,6 @@
 /**
  * Notebook hygiene: every socket the helper opens is registered here until it is closed, so that
- * one call closes them all, and so that re-running a cell that listens on a port this kernel
+ * one call closes them all, and so that re-running a cell that listens on a port this Jupyter kernel
  * already holds closes the old listener instead of failing with EADDRINUSE.
  */
 import { hostsOverlap } from "../address";
