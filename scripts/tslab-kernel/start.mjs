@@ -6,12 +6,15 @@
  * every cell with its own TypeScript and options), started faster and leaner:
  * - tslab's TypeScript loads through a V8 code cache (code-cache.mjs);
  * - cells see Node's types, not every @types package of the dev tools (type-roots.mjs);
- * - the helper is checked through its declarations and run as compiled once (helper-view.mjs).
+ * - the helper is checked through its declarations and run as compiled once (helper-view.mjs);
+ * - a request that arrives while tslab still binds its sockets waits instead of hanging the
+ *   kernel (bind-race.mjs).
  * Then it hands over to tslab's own entry point (node_modules/tslab/bin/tslab).
  * `node scripts/tslab-kernel/start.mjs warm` only makes the caches, and exits.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
+import { waitOutBinds } from "./bind-race.mjs";
 import { root } from "./cache.mjs";
 import { loadWithCodeCache } from "./code-cache.mjs";
 import { installHelperView } from "./helper-view.mjs";
@@ -46,6 +49,9 @@ if (process.argv[2] === "warm") {
   }
   process.exit(0);
 }
+
+// The zeromq tslab loads (in its init, through the same module cache).
+waitOutBinds(require(require.resolve("zeromq", { paths: [tslabDir] })));
 
 // tslab's main() parses the command line and, for `kernel`, builds its compiler (most of the start)
 // before it returns; the code cache is saved after that, with what the start compiled.
