@@ -68,3 +68,14 @@ export function atCall(err: unknown): unknown {
   if (err instanceof Error) Error.captureStackTrace(err, atCall);
   return err;
 }
+
+/**
+ * Internal: `promise`, whose rejection goes through {@link atCall} as the helper's call that
+ * awaits it resumes.
+ *
+ * @example
+ * const sent = await atCallOnReject(sendDatagram(sock, bytes, "send", ...peer));
+ */
+export function atCallOnReject<T>(promise: Promise<T>): Promise<T> {
+  return promise.catch((err) => Promise.reject(atCall(err)));
+}

@@ -4,7 +4,7 @@
  */
 import type { Socket as DgramSocket } from "node:dgram";
 import { inspect } from "node:util";
-import { atCall } from "../errors/error-view";
+import { atCall, atCallOnReject } from "../errors/error-view";
 import { checkSize, misuse } from "../errors/misuse";
 import { formatAddress, toSocketError } from "../errors/socket-error";
 import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/recording";
@@ -20,6 +20,7 @@ import {
   closeDatagram,
   connectDatagram,
   implicitBindHost,
+  receiveDatagrams,
   sendDatagram,
 } from "./internal/dgram-calls";
 import { Endpoint } from "./internal/endpoint";
@@ -39,10 +40,7 @@ export type { DatagramState } from "./datagram-state";
  * new datagrams are dropped (drop-newest), as the system drops them when a socket's receive
  * buffer is full: UDP does not promise delivery. `droppedDatagrams` counts them.
  *
- * connect(address) ties the socket to one peer, as in Python: send(data) needs no address, the
- * system delivers only that peer's datagrams, and when nothing listens there the operating
- * system's ICMP "port unreachable" reaches the program: the next send or recv rejects with
- * ECONNREFUSED (an unconnected socket never hears of it). disconnect() unties it.
+ * connect(address) ties the socket to one peer (see connect()); disconnect() unties it.
  *
  * While a recording runs (`startRecording`), bind, sendto (with the destination), recvfrom (with
  * the sender) and close are recorded, and `sequenceDiagram` draws each datagram as one arrow.
@@ -74,10 +72,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   /** @param family AF_INET (the default) or AF_INET6. */
   constructor(family: AddressFamily = AF_INET, options: DatagramQueueOptions = {}) {
     super(family);
-    this.queue = new DatagramQueue(
-      options.maxQueuedDatagrams ?? 1024,
-      options.maxQueuedBytes ?? 1024 * 1024,
-    );
+    this.queue = DatagramQueue.within(options);
   }
 
   /** "fresh", "bound", "connected" or "closed". @example udp.state; // "bound" */
@@ -101,7 +96,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
       throw misuse.alreadyBound(formatAddress(...this.local));
     const [host, port] = parseAddress(address, this.family, "bind");
     this.binding = this.bindTo(host === "" ? anyHost(this.family) : host, port);
-    await this.binding.catch((err) => Promise.reject(atCall(err)));
+    await atCallOnReject(this.binding);
     this.side = "server";
     this.trace("bind");
   }
@@ -109,14 +104,11 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
   private async bindTo(host: string, port: number): Promise<void> {
     await releasePort("udp", host, port);
     track(this);
-    let sock: DgramSocket;
-    try {
-      sock = await bindDatagram(this.family, host, port);
-    } catch (err) {
+    const sock = await bindDatagram(this.family, host, port).catch((err) => {
       this.binding = undefined;
       untrack(this);
       throw err;
-    }
+    });
     if (this._state === "closed") {
       await closeDatagram(sock);
       throw misuse.closedWhileWaiting("bind");
@@ -124,13 +116,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     this.sock = sock;
     this.readLocal(sock);
     this._state = "bound";
-    sock.on("message", (data: Buffer, info) =>
-      this.queue.arrived({ data, from: [info.address, info.port] }),
-    );
-    sock.on("error", (err: Error & { code?: string; syscall?: string }) => {
-      if (err.syscall === "connect") return; // connect() reports it
-      // Like the system's pending socket error: one waiting or next call reports it, once.
-      if (err.code === "ECONNREFUSED" && this.peer.refusedBy(err, this.queue)) return;
+    receiveDatagrams(sock, this.queue, this.peer, (err) => {
       this.failure = toSocketError(err, "recvfrom", ...this.local);
       this.queue.rejectAll(this.failure);
     });
@@ -154,14 +140,11 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const bytes = asBytes(data, "sendto");
     this.usable("sendto");
     const [host, port] = parseAddress(address, this.family, "sendto", true);
-    const peer = this.peer.address;
-    if (peer) throw misuse.sendtoWhenConnected(formatAddress(...peer));
-    await this.bindFor(host).catch((err) => Promise.reject(atCall(err)));
+    this.peer.checkSendto();
+    await atCallOnReject(this.bindFor(host));
     const sock = this.usableSocket("sendto");
     const target = host === "" ? defaultHost(this.family) : host;
-    const sent = await sendDatagram(sock, bytes, "sendto", host, port, target).catch((err) =>
-      Promise.reject(atCall(err)),
-    );
+    const sent = await atCallOnReject(sendDatagram(sock, bytes, "sendto", host, port, target));
     if (this.local[1] === 0) this.readLocal(sock);
     this.trace("sendto", bytes, target, port);
     return sent;
@@ -169,12 +152,12 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
 
   /**
    * Ties the socket to one peer, `[host, port]`, as Python's `udp.connect(address)`: no packet is
-   * sent (UDP has no handshake), the operating system only records the peer. Then send(data)
-   * needs no address, recv and recvfrom return only that peer's datagrams, getpeername() names
-   * it, and an ICMP "port unreachable" (nothing listens there) makes the next send or recv
-   * reject with ECONNREFUSED. An unbound socket is first bound to a free port (on loopback when
-   * the peer is). Connecting again changes the peer (Node unties the socket first, so unlike
-   * Python's a port the system chose may change then).
+   * sent (UDP has no handshake), the operating system only records the peer. Then send(data) needs
+   * no address, recv and recvfrom return only that peer's datagrams, getpeername() names it, and
+   * the operating system's ICMP "port unreachable" (nothing listens there) makes the next send or
+   * recv reject with ECONNREFUSED (an unconnected socket never hears of it). An unbound socket is
+   * first bound to a free port (on loopback when the peer is). Connecting again changes the peer
+   * (Node unties the socket first, so unlike Python's a port the system chose may change then).
    *
    * @example
    * const udp = socket(AF_INET, SOCK_DGRAM);
@@ -240,9 +223,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
    * const [host, port] = udp.getpeername();
    */
   getpeername(): Address {
-    const peer = this.peer.address;
-    if (!peer) throw misuse.noPeer();
-    return [peer[0], peer[1]];
+    return this.peer.name();
   }
 
   /** The peer's host, "" when not connected. @example udp.remoteAddress; // "127.0.0.1" */
@@ -269,9 +250,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     const bytes = asBytes(data, "send");
     const sock = this.usableSocket("send");
     const peer = this.peer.destination();
-    const sent = await sendDatagram(sock, bytes, "send", ...peer).catch((err) =>
-      Promise.reject(atCall(err)),
-    );
+    const sent = await atCallOnReject(sendDatagram(sock, bytes, "send", ...peer));
     this.trace("sendto", bytes, peer[0], peer[1]);
     return sent;
   }
@@ -366,8 +345,7 @@ export class DatagramSocket extends Endpoint implements TrackedSocket {
     if (this._state === "closed") return;
     this._state = "closed";
     this.pending.quiet();
-    const closed = misuse.closedWhileWaiting("recvfrom");
-    this.queue.rejectAll(closed);
+    this.queue.rejectAll(misuse.closedWhileWaiting("recvfrom"));
     this.queue.clear();
     // A bind in progress finishes first (and, seeing the socket closed, closes what it opened).
     await this.binding?.catch(() => {});

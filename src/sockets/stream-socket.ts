@@ -3,7 +3,7 @@
  * close, each one awaited call. One class for listening and connected sockets, as in Python.
  */
 import { inspect } from "node:util";
-import { atCall } from "../errors/error-view";
+import { atCall, atCallOnReject } from "../errors/error-view";
 import { checkSize, misuse } from "../errors/misuse";
 import { formatAddress } from "../errors/socket-error";
 import { isRecording, recordEvent, type Side, type TraceKind } from "../trace/recording";
@@ -20,7 +20,6 @@ import {
   listenOn,
   SYSTEM_BACKLOG,
 } from "./internal/listener";
-import { PendingCalls } from "./internal/pending-calls";
 import {
   checkBind,
   checkConnect,
@@ -29,9 +28,9 @@ import {
   checkListening,
   checkOpen,
 } from "./internal/stream-checks";
+import { StreamLife } from "./internal/stream-life";
 import { kHeldPort, kRelease, kUnrecv } from "./internal/symbols";
 import { type TrackedSocket, track, untrack } from "./internal/tracker";
-import { unlimitedAbortController } from "./internal/unlimited-abort-controller";
 import { type TimeoutOption, validateTimeout } from "./internal/wait";
 import type { StreamState } from "./stream-state";
 
@@ -57,7 +56,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   bytesSent = 0;
   /** Bytes returned by recv. @example connection.bytesReceived; */
   bytesReceived = 0;
-  private _state: StreamState = "fresh";
+  private readonly life = new StreamLife();
   private side: Side = "client";
   private bound: Address | undefined;
   private listener: Listener | undefined;
@@ -65,22 +64,16 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   private accepted = new Set<StreamSocket>();
   private parent: StreamSocket | undefined;
   private closing: Promise<void> | undefined;
-  /** The call that opened the socket last (listen or connect): a waiting one that close ends. */
-  private opening: "listen" | "connect" = "connect";
   private _backlog: number | undefined;
-  private readonly pending = new PendingCalls();
-  private readonly closed = unlimitedAbortController();
 
   /** Where the socket is in its life (see {@link StreamState}). @example server.state; // "listening" */
   get state(): StreamState {
-    return this._state;
+    return this.life.state;
   }
 
   /**
    * The length of the queue of not-yet-accepted connections that listen() asked the operating
-   * system for: the backlog you passed, but at least 511 (Node's default), so listen(1) asks for
-   * 511. Linux then caps it at net.core.somaxconn (4096 by default since Linux 5.4). Undefined
-   * before listen. See listen() for why the floor changes nothing a lesson can see.
+   * system for, undefined before listen: at least 511 (see listen(), which explains the floor).
    *
    * @example
    * await server.listen(1);
@@ -104,10 +97,10 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * await server.bind(["127.0.0.1", 12345]);
    */
   async bind(address: AddressInput): Promise<void> {
-    checkBind(this._state, this.bound, this.local);
+    checkBind(this.life.state, this.bound, this.local);
     this.bound = parseAddress(address, this.family, "bind");
     this.local = [this.bound[0] === "" ? anyHost(this.family) : this.bound[0], this.bound[1]];
-    this._state = "bound";
+    this.life.state = "bound";
   }
 
   /**
@@ -115,14 +108,14 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * If this Jupyter kernel's helper already listens on that host and port (a cell run twice), the old
    * listener and its connections are closed first.
    *
-   * About `backlog`: in Python (and C) it is passed to the system's listen(2): how many
-   * connections that finished the handshake the operating system queues until accept (Linux caps
-   * it at net.core.somaxconn). Node instead takes each connection from the system as soon as it
-   * arrives, and it waits here, unread, until accept(): this queue has no limit, so `backlog`
-   * changes nothing a lesson can see, and socketTable() shows 0 waiting on this socket. The
-   * helper asks the system for at least Node's default of 511 whatever you pass (listen(1) asks
-   * for 511, listen(1000) for 1000; `backlog` says what was asked), because a burst of clients
-   * beyond the system's queue can be lost on some systems (clients connected, never accepted).
+   * About `backlog`: in Python (and C) it is passed to the system's listen(2): how many connections
+   * that finished the handshake the operating system queues until accept (Linux caps it at
+   * net.core.somaxconn, 4096 by default since Linux 5.4). Node instead takes each connection from
+   * the system as soon as it arrives, and it waits here, unread, until accept(): this queue has no
+   * limit, so `backlog` changes nothing a lesson can see, and socketTable() shows 0 waiting on this
+   * socket. The helper asks the system for at least Node's default of 511 (listen(1) asks for 511,
+   * listen(1000) for 1000; `backlog` says what was asked), because a burst of clients beyond the
+   * system's queue can be lost on some systems (clients connected, never accepted).
    *
    * @example
    * await server.bind(["127.0.0.1", 0]);
@@ -130,39 +123,26 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * server.localPort; // the port the system chose
    */
   async listen(backlog = SYSTEM_BACKLOG): Promise<void> {
-    if (this._state === "listening") return;
-    checkListen(this._state, this.bound, backlog);
-    this._state = "listen-pending";
-    this.opening = "listen";
-    track(this);
-    try {
-      const listener = await listenOn(
-        this.bound,
-        this.family,
-        backlog,
-        (systemBacklog) => {
-          checkOpen(this._state, "listen");
-          this._backlog = systemBacklog;
-        },
-        this.closed.signal,
-      );
-      if (this.state === "closed") {
-        // close() came while the system was binding: it found nothing to close yet.
-        await listener.close();
-        throw misuse.closedWhileWaiting("listen");
-      }
-      this.listener = listener;
-    } catch (err) {
-      if (this.state !== "closed") {
-        this._state = "bound";
-        untrack(this);
-      }
-      throw atCall(err);
-    }
-    this.local = this.listener.address;
-    this._state = "listening";
-    this.side = "server";
-    this.trace("listen");
+    if (this.life.state === "listening") return;
+    checkListen(this.life.state, this.bound, backlog);
+    const bound = this.bound;
+    const asked = (systemBacklog: number) => {
+      checkOpen(this.life.state, "listen");
+      this._backlog = systemBacklog;
+    };
+    await this.life.open(
+      this,
+      "listen",
+      () => listenOn(bound, this.family, backlog, asked, this.life.closed.signal),
+      (listener) => listener.close(),
+      (listener) => {
+        this.listener = listener;
+        this.local = listener.address;
+        this.life.state = "listening";
+        this.side = "server";
+        this.trace("listen");
+      },
+    );
   }
 
   /**
@@ -178,7 +158,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   ): PairPromise<[connection: StreamSocket, address: Address], "accept"> {
     const call = { slipped: false };
     return pairPromise(
-      this.pending.run((done) => this.acceptNow(options, done, call)),
+      this.life.pending.run((done) => this.acceptNow(options, done, call)),
       "accept",
       "const [connection, clientAddress] = await server.accept()",
       () => {
@@ -193,12 +173,12 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     call: { slipped: boolean },
   ): Promise<[connection: StreamSocket, address: Address]> {
     try {
-      checkOpen(this._state, "accept");
+      checkOpen(this.life.state, "accept");
       const timeout = validateTimeout(options.timeout, "accept");
-      checkListening(this._state, this.listener);
+      checkListening(this.life.state, this.listener);
       let arrival: Arrival;
       try {
-        arrival = await this.listener.next(timeout, this.closed.signal);
+        arrival = await this.listener.next(timeout, this.life.closed.signal);
       } catch (err) {
         throw atCall(err);
       }
@@ -231,38 +211,27 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    * await client.connect(["127.0.0.1", 12345], { timeout: 2000 });
    */
   async connect(address: AddressInput, options: TimeoutOption = {}): Promise<void> {
-    checkConnect(this._state, this.remote);
+    checkConnect(this.life.state, this.remote);
     const [host, port] = parseAddress(address, this.family, "connect", true);
     const timeout = validateTimeout(options.timeout, "connect");
-    const before = this._state;
-    this._state = "connecting";
-    this.opening = "connect";
-    track(this);
-    try {
-      const local = this.bound ?? ["", 0];
-      const target = { host, port, family: this.family, local };
-      const arrival = await connectTo(target, timeout, this.closed.signal);
-      if (this.state === "closed") {
-        // close() came just as the connection was made: it found nothing to close yet.
-        await destroyAndWait(arrival.raw);
-        throw misuse.closedWhileWaiting("connect");
-      }
-      this.adopt(new Connection(arrival));
-    } catch (err) {
-      if (this.state !== "closed") {
-        this._state = before;
-        untrack(this);
-      }
-      throw atCall(err);
-    }
-    this.trace("connect");
+    const target = { host, port, family: this.family, local: this.bound ?? ["", 0] };
+    await this.life.open(
+      this,
+      "connect",
+      () => connectTo(target, timeout, this.life.closed.signal),
+      (arrival) => destroyAndWait(arrival.raw),
+      (arrival) => {
+        this.adopt(new Connection(arrival));
+        this.trace("connect");
+      },
+    );
   }
 
   private adopt(conn: Connection): void {
     this.conn = conn;
     this.local = conn.local;
     this.remote = conn.remote;
-    this._state = "connected";
+    this.life.state = "connected";
     track(this);
   }
 
@@ -303,7 +272,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
    */
   recv(max: number, options: TimeoutOption = {}): Promise<Buffer> {
     return whenUnawaited(
-      this.pending.run((done) => this.recvNow(max, options, done)),
+      this.life.pending.run((done) => this.recvNow(max, options, done)),
       (data) => {
         // decode(sock.recv(1024)) without await: the next recv gets these bytes.
         if (data.length > 0 && this.conn && this.state !== "closed") this[kUnrecv](data);
@@ -357,7 +326,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw misuse.badShutdown(how);
     const conn = this.connection("shutdown");
     const fin = conn.shutdown(how);
-    if (fin) await fin.catch((err) => Promise.reject(atCall(err)));
+    if (fin) await atCallOnReject(fin);
     this.trace("shutdown");
   }
 
@@ -383,10 +352,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   }
 
   private async closeNow(): Promise<void> {
-    const was = this._state;
-    this._state = "closed";
-    this.pending.quiet();
-    this.closed.abort(misuse.closedWhileWaiting(was === "listening" ? "accept" : this.opening));
+    const was = this.life.end();
     await this.listener?.close();
     await this.conn?.close(misuse.closedWhileWaiting("recv"));
     this.parent?.accepted.delete(this);
@@ -402,7 +368,7 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
 
   /** For the tracker: the port a listening socket holds. */
   [kHeldPort](): { protocol: "tcp"; host: string; port: number } | undefined {
-    return this._state === "listening"
+    return this.life.state === "listening"
       ? { protocol: "tcp", host: this.local[0], port: this.local[1] }
       : undefined;
   }
@@ -410,11 +376,11 @@ export class StreamSocket extends ConnectedEndpoint implements TrackedSocket {
   /** How a notebook shows the socket: id, state and addresses instead of Node's internals. */
   [inspect.custom](): string {
     const peer = this.remote ? ` -> ${formatAddress(...this.remote)}` : "";
-    return `StreamSocket #${this.id} ${this._state} ${formatAddress(...this.local)}${peer}`;
+    return `StreamSocket #${this.id} ${this.life.state} ${formatAddress(...this.local)}${peer}`;
   }
 
   private connection(operation: string): Connection {
-    checkConnected(this._state, this.conn, operation);
+    checkConnected(this.life.state, this.conn, operation);
     return this.conn;
   }
 

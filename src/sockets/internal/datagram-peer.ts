@@ -5,7 +5,7 @@
  */
 import type { Socket as DgramSocket } from "node:dgram";
 import { misuse } from "../../errors/misuse";
-import { systemError, toSocketError } from "../../errors/socket-error";
+import { formatAddress, systemError, toSocketError } from "../../errors/socket-error";
 import type { Address } from "../address";
 import type { DatagramQueue } from "./datagram-queue";
 
@@ -24,6 +24,19 @@ export class DatagramPeer {
   connecting = 0;
   /** An ICMP "port unreachable" nobody waited for, reported once by the next send/recv. */
   private refused: Error | undefined;
+
+  /** The peer as getpeername() returns it: ERR_NOT_CONNECTED when there is none. */
+  name(): Address {
+    const peer = this.address;
+    if (!peer) throw misuse.noPeer();
+    return [peer[0], peer[1]];
+  }
+
+  /** sendto() takes an unconnected socket: ERR_ALREADY_CONNECTED names the peer. */
+  checkSendto(): void {
+    const peer = this.address;
+    if (peer) throw misuse.sendtoWhenConnected(formatAddress(...peer));
+  }
 
   /** Unties `sock`: a pending "port unreachable" of the old peer is forgotten. */
   untie(sock: DgramSocket): void {

@@ -4,6 +4,7 @@
  * buffer: when it is full, new datagrams are dropped (drop-newest) and counted.
  */
 import type { Address } from "../address";
+import type { DatagramQueueOptions } from "../datagram-queue-options";
 import { startTimeout } from "./wait";
 
 /**
@@ -41,6 +42,14 @@ export class DatagramQueue {
     private readonly maxDatagrams: number,
     private readonly maxBytes: number,
   ) {}
+
+  /** The queue of a DatagramSocket made with `options` (defaults: 1024 datagrams, 1 MiB). */
+  static within(options: DatagramQueueOptions): DatagramQueue {
+    return new DatagramQueue(
+      options.maxQueuedDatagrams ?? 1024,
+      options.maxQueuedBytes ?? 1024 * 1024,
+    );
+  }
 
   /** How many datagrams wait unread. */
   get length(): number {

@@ -2,13 +2,15 @@
  * node:dgram's callbacks and events as the awaited calls a DatagramSocket makes: bind (real at
  * once, unlike TCP's; by bind() or, on a socket that has none yet, by its first sendto or
  * connect), connect, send, and close (resolved once the system released the port, so that the next cell
- * can bind it again).
+ * can bind it again); and a bound socket's events, datagrams and errors, handed to its queue and peer.
  */
 import { createSocket, type Socket as DgramSocket } from "node:dgram";
 import { isIPv4 } from "node:net";
 import { toSocketError } from "../../errors/socket-error";
 import { type Address, anyHost, defaultHost } from "../address";
 import { type AddressFamily, AF_INET6 } from "../constants";
+import type { DatagramPeer } from "./datagram-peer";
+import type { DatagramQueue } from "./datagram-queue";
 import { handlesClosed, waitFor } from "./wait";
 
 /**
@@ -112,4 +114,29 @@ export async function closeDatagram(sock: DgramSocket): Promise<void> {
     }
   });
   await handlesClosed();
+}
+
+/**
+ * Internal: hands the datagrams `sock` receives to `queue`, and its errors to the call that
+ * reports them: none for connect's (connect() reports it), `peer` for the ICMP "port unreachable"
+ * of a connected socket, `fail` for the rest.
+ *
+ * @example
+ * receiveDatagrams(sock, queue, peer, (err) => queue.rejectAll(err));
+ */
+export function receiveDatagrams(
+  sock: DgramSocket,
+  queue: DatagramQueue,
+  peer: DatagramPeer,
+  fail: (err: Error) => void,
+): void {
+  sock.on("message", (data: Buffer, info) =>
+    queue.arrived({ data, from: [info.address, info.port] }),
+  );
+  sock.on("error", (err: Error & { code?: string; syscall?: string }) => {
+    if (err.syscall === "connect") return; // connect() reports it
+    // Like the system's pending socket error: one waiting or next call reports it, once.
+    if (err.code === "ECONNREFUSED" && peer.refusedBy(err, queue)) return;
+    fail(err);
+  });
 }
