@@ -1,12 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { startProgram } from "../support/processes";
+import { runCommand, startProgram } from "../support/processes";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const fixtures = path.join(root, "test/fixtures/handouts");
@@ -14,23 +12,7 @@ const course = ["01_basics", "02_outputs", "03_exercises"].map((name) =>
   path.join(fixtures, "course", `${name}.ipynb`),
 );
 
-function handouts(...args: string[]) {
-  return promisify(execFile)(
-    process.execPath,
-    ["scripts/launch.mjs", "scripts/bin/handouts.ts", ...args],
-    {
-      cwd: root,
-      timeout: 60_000,
-    },
-  ).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error) => ({
-      code: error.code as number,
-      stdout: error.stdout as string,
-      stderr: error.stderr as string,
-    }),
-  );
-}
+const handouts = (...args: string[]) => runCommand(root, "handouts", ...args);
 
 let work: string;
 beforeAll(async () => {

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
@@ -13,28 +11,12 @@ import {
   serializeNotebook,
 } from "../../scripts/notebook";
 import { CellFailure, executeNotebook } from "../../scripts/runner";
+import { runCommand } from "../support/processes";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const fixtures = path.join(root, "test/fixtures/handouts");
-const run = promisify(execFile);
 
-function studentNotebooks(...args: string[]) {
-  return run(
-    process.execPath,
-    ["scripts/launch.mjs", "scripts/bin/student-notebooks.ts", ...args],
-    {
-      cwd: root,
-      timeout: 60_000,
-    },
-  ).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error) => ({
-      code: error.code as number,
-      stdout: error.stdout as string,
-      stderr: error.stderr as string,
-    }),
-  );
-}
+const studentNotebooks = (...args: string[]) => runCommand(root, "student-notebooks", ...args);
 
 // Inside the project, like dist/student: tslab finds tslab and @types/node by walking up from the notebook.
 let work: string;

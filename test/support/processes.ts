@@ -1,5 +1,6 @@
 /** Test support: real peers in other processes. */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 
 /**
  * A Node process that listens on 127.0.0.1 with a backlog of 1 and then blocks its event loop,
@@ -96,4 +97,30 @@ export function startProgram(
     }
   };
   return { child, stdout: () => text.stdout, stderr: () => text.stderr, waitFor, exited };
+}
+
+/** What a command printed and how it ended: exit status 0, or the status it failed with. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one of the project's commands as package.json runs it (`node scripts/launch.mjs
+ * scripts/bin/NAME.ts ...args`) to its end, and resolves however it exits.
+ */
+export function runCommand(root: string, name: string, ...args: string[]): Promise<CommandResult> {
+  return promisify(execFile)(
+    process.execPath,
+    ["scripts/launch.mjs", `scripts/bin/${name}.ts`, ...args],
+    { cwd: root, timeout: 60_000 },
+  ).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error) => ({
+      code: error.code as number,
+      stdout: error.stdout as string,
+      stderr: error.stderr as string,
+    }),
+  );
 }
